@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { ArchctlError } from '../core/errors.js';
+import { colorEnabled, type CommandContext, type GlobalOptions, type Io } from './context.js';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+const examples = (lines: string[]): string => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+
+/**
+ * Builds the program. Each command's module is imported only when it runs,
+ * so `archctl --help` costs little more than starting node.
+ */
+function program(io: Io, run: (load: () => Promise<CommandModule>, args: unknown[], cmd: Command) => Promise<void>): Command {
+  const p = new Command('archctl')
+    .description('Render, check and run reference AWS architectures as CloudFormation.')
+    .option('--json', 'print data as JSON on stdout')
+    .option('--no-color', 'no colours (NO_COLOR is honoured too)')
+    .option('-y, --yes', 'accept defaults and confirmations; never prompt')
+    .option('--verbose', 'print more detail, and stack traces of unexpected errors')
+    .version(version(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      // Commander's own usage errors get the same one-line shape as ours.
+      outputError: (s, write) => write(`${s.trimEnd()} (fix: see archctl --help)\n`),
+    })
+    .addHelpText(
+      'after',
+      examples(['archctl patterns', 'archctl init todo my-app --region eu-west-1', 'archctl render todo --set cache=dax', 'archctl validate']) +
+        '\nExit codes: 0 success, 1 failure or findings, 2 usage error.\n',
+    );
+
+  p.command('patterns')
+    .description('list the reference architectures and their parameters')
+    .addHelpText('after', examples(['archctl patterns', 'archctl patterns --json']))
+    .action((...args) => run(() => import('./commands/patterns.js'), args, args.at(-1) as Command));
+
+  p.command('init')
+    .description('start a project: write archctl.json for a pattern')
+    .argument('[pattern]', 'todo (asked for on a terminal when missing)')
+    .argument('[dir]', 'project folder, created if needed', '.')
+    .option('--name <name>', 'project and stack name (default: the folder name)')
+    .option('--region <region>', 'AWS region (default: AWS_REGION; asked for on a terminal)')
+    .option('--set <key=value>', 'set a pattern parameter; repeat for more', collect, [])
+    .option('--force', 'overwrite an existing archctl.json')
+    .addHelpText('after', examples(['archctl init todo my-app --region eu-west-1', 'archctl init todo . --name notes --set cache=both --set mfa=on']))
+    .action((...args) => run(() => import('./commands/init.js'), args, args.at(-1) as Command));
+
+  p.command('render')
+    .description('print the CloudFormation template of a pattern or of the project')
+    .argument('[pattern]', "a pattern name; without it, the project's archctl.json")
+    .option('--dir <dir>', 'project folder', '.')
+    .option('--set <key=value>', 'override a parameter; repeat for more', collect, [])
+    .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .option('--out <file>', 'write the template to a file instead of stdout')
+    .addHelpText('after', examples(['archctl render todo', 'archctl render todo --set cache=dax --format json --out todo.json', 'archctl render --dir my-app']))
+    .action((...args) => run(() => import('./commands/render.js'), args, args.at(-1) as Command));
+
+  p.command('validate')
+    .description('check a template against the CloudFormation specification and the security rules')
+    .argument('[pattern]', "a pattern name; without it, the project's archctl.json")
+    .option('--dir <dir>', 'project folder', '.')
+    .option('--set <key=value>', 'override a parameter; repeat for more', collect, [])
+    .option('--show-suppressed', 'also list suppressed findings with their reasons')
+    .addHelpText('after', examples(['archctl validate todo', 'archctl validate --dir my-app', 'archctl validate todo --set cache=both --json']))
+    .action((...args) => run(() => import('./commands/validate.js'), args, args.at(-1) as Command));
+
+  return p;
+}
+
+export interface CommandModule {
+  default(ctx: CommandContext, args: unknown[], options: Record<string, unknown>): Promise<number>;
+}
+
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  let exitCode = 0;
+  let verbose = argv.includes('--verbose');
+  let color = colorEnabled(!argv.includes('--no-color'), io.env, io.stderr);
+  const run = async (load: () => Promise<CommandModule>, args: unknown[], cmd: Command) => {
+    const g = cmd.optsWithGlobals() as Partial<GlobalOptions> & Record<string, unknown>;
+    const global: GlobalOptions = { json: Boolean(g.json), color: g.color !== false && color, yes: Boolean(g.yes), verbose: Boolean(g.verbose) };
+    verbose = global.verbose;
+    color = global.color;
+    const mod = await load();
+    exitCode = await mod.default({ global, io }, args.slice(0, -2), cmd.opts());
+  };
+  try {
+    await program(io, run).parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    return reportError(err, io, { verbose, color });
+  }
+}
+
+function reportError(err: unknown, io: Io, opts: { verbose: boolean; color: boolean }): number {
+  const red = (s: string) => (opts.color ? `\u001b[31m${s}\u001b[39m` : s);
+  if (err instanceof CommanderError) {
+    // Help and --version end here too, with exit code 0; commander already printed its message.
+    if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+    if (err.code === 'commander.help') return 0;
+    return 2;
+  }
+  if (err instanceof ArchctlError) {
+    io.stderr.write(`${red('error:')} ${err.message} (fix: ${err.fix})\n`);
+    if (opts.verbose && err.stack) io.stderr.write(`${err.stack}\n`);
+    return err.exitCode;
+  }
+  const e = err as Error;
+  io.stderr.write(`${red('error:')} unexpected: ${e?.message ?? String(err)} (fix: rerun with --verbose and report the output with archctl ${version()})\n`);
+  if (opts.verbose && e?.stack) io.stderr.write(`${e.stack}\n`);
+  return 1;
+}
+
+function processIo(): Io {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}

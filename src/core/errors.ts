@@ -1,0 +1,17 @@
+/**
+ * The one error type archctl shows to users. `message` says what happened and
+ * why; `fix` says what to do. Exit code 2 is a usage error (wrong flag, wrong
+ * value), 1 is anything else that failed.
+ */
+export class ArchctlError extends Error {
+  constructor(
+    message: string,
+    readonly fix: string,
+    readonly exitCode: 1 | 2 = 1,
+  ) {
+    super(message);
+    this.name = 'ArchctlError';
+  }
+}
+
+export const usageError = (message: string, fix: string): ArchctlError => new ArchctlError(message, fix, 2);

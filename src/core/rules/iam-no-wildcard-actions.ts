@@ -1,0 +1,29 @@
+import type { Rule, RuleOutcome } from '../rule-types.js';
+import { IAM_POLICY_TYPES, actionsOf, isAllow, nonCompliant, outcomes, policyDocumentsOf, statementsOf } from '../rule-helpers.js';
+
+export const rule: Rule = {
+  id: 'iam-no-wildcard-actions',
+  level: 'error',
+  explanation: 'Least privilege means naming each action; "*", "service:*" or "s3:Get*" grant actions nobody reviewed, including ones added to the service later.',
+  fix: 'List the exact actions the code calls (for example dynamodb:GetItem, dynamodb:PutItem, dynamodb:Query) instead of wildcards, and use Action rather than NotAction in Allow statements.',
+  resourceTypes: IAM_POLICY_TYPES,
+  check(_id, resource) {
+    const found: RuleOutcome[] = [];
+    for (const { doc, path: docPath } of policyDocumentsOf(resource)) {
+      for (const { statement, path } of statementsOf(doc, docPath)) {
+        if (!isAllow(statement)) continue;
+        if (statement.NotAction !== undefined) {
+          found.push(nonCompliant('an Allow statement uses NotAction, which grants every other action', `${path}.NotAction`));
+        }
+        for (const action of actionsOf(statement)) {
+          if (action === '*' || /^[^:]+:\*$/.test(action)) {
+            found.push(nonCompliant(`Action ${JSON.stringify(action)} grants every action${action === '*' ? '' : ` of ${action.split(':')[0]}`}`, `${path}.Action`));
+          } else if (action.includes('*') || action.includes('?')) {
+            found.push(nonCompliant(`Action ${JSON.stringify(action)} is a wildcard, not an exact action`, `${path}.Action`));
+          }
+        }
+      }
+    }
+    return outcomes(found);
+  },
+};
