@@ -1,8 +1,9 @@
-// Build: compile TypeScript, compile the YAML templates to JSON (so rendering
+// Build: bundle the TypeScript with esbuild (one file per command, loaded
+// lazily: fewer modules to resolve keeps start-up near node's own), compile the YAML templates to JSON (so rendering
 // never loads a YAML parser), extract the CloudFormation spec per service (so
 // validate never loads the 185 MB spec database), and write the JSON Schema of
 // archctl.json from the pattern definitions. Run by `npm ci` (prepare).
-import { execFileSync } from 'node:child_process';
+import { build } from 'esbuild';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,7 +15,26 @@ const dist = join(root, 'dist');
 const started = Date.now();
 
 rmSync(dist, { recursive: true, force: true });
-execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
+// Types are checked by `npm test` (tsc --noEmit); the build only strips them.
+// Every output file sits in dist/js/, which src/actions/package-paths.ts relies on.
+await build({
+  entryPoints: [join(root, 'src/cli/main.ts'), join(root, 'src/core/project-schema.ts')],
+  outdir: join(dist, 'js'),
+  entryNames: '[name]',
+  chunkNames: '[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // commander is bundled (it is on every start-up path); the UI libraries load lazily where used.
+  external: ['chalk', 'ora', '@inquirer/prompts'],
+  // commander is CommonJS: give the bundle a require() for the node: built-ins it asks for.
+  banner: { js: "import { createRequire as __archctlRequire } from 'node:module'; const require = __archctlRequire(import.meta.url);" },
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+});
 
 let fragments = 0;
 for (const pattern of readdirSync(join(root, 'templates'), { withFileTypes: true })) {
@@ -32,7 +52,7 @@ for (const pattern of readdirSync(join(root, 'templates'), { withFileTypes: true
 
 await extractSpec(join(dist, 'spec'));
 
-const { projectJsonSchema } = await import(pathToFileURL(join(dist, 'core/project-schema.js')).href);
+const { projectJsonSchema } = await import(pathToFileURL(join(dist, 'js/project-schema.js')).href);
 writeFileSync(join(dist, 'archctl.schema.json'), JSON.stringify(projectJsonSchema(), null, 2) + '\n');
 
 process.stderr.write(`archctl built: ${fragments} template fragments, spec, schema in ${Date.now() - started} ms\n`);
