@@ -74,6 +74,11 @@ function program(io: Io, run: (load: () => Promise<CommandModule>, args: unknown
     .addHelpText('after', examples(['archctl validate todo', 'archctl validate --dir my-app', 'archctl validate todo --set cache=both --json']))
     .action((...args) => run(() => import('./commands/validate.js'), args, args.at(-1) as Command));
 
+  p.command('rules')
+    .description('list the security rules validate applies, with what each asks for')
+    .addHelpText('after', examples(['archctl rules', 'archctl rules --json']))
+    .action((...args) => run(() => import('./commands/rules.js'), args, args.at(-1) as Command));
+
   return p;
 }
 
@@ -115,12 +120,25 @@ function reportError(err: unknown, io: Io, opts: { verbose: boolean; color: bool
     return err.exitCode;
   }
   const e = err as Error;
+  // Ctrl-C at a prompt: the user chose to stop; nothing was written yet.
+  if (e?.name === 'ExitPromptError') {
+    io.stderr.write('cancelled\n');
+    return 130;
+  }
   io.stderr.write(`${red('error:')} unexpected: ${e?.message ?? String(err)} (fix: rerun with --verbose and report the output with archctl ${version()})\n`);
   if (opts.verbose && e?.stack) io.stderr.write(`${e.stack}\n`);
   return 1;
 }
 
 function processIo(): Io {
+  // `archctl render todo | head` closes the pipe early: that is the reader's
+  // choice, not an error, so stop quietly instead of crashing with EPIPE.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
   return {
     stdout: process.stdout,
     stderr: process.stderr,

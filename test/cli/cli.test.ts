@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { repoRoot, runCli, STACK } from '../support/run-cli.js';
+import { spawn } from 'node:child_process';
+import { cliPath, repoRoot, runCli, STACK } from '../support/run-cli.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'archctl-cli-'));
 const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -31,7 +32,7 @@ describe('archctl as a process', () => {
   });
 
   it('every command has --help with examples', () => {
-    for (const cmd of ['patterns', 'init', 'render', 'validate']) {
+    for (const cmd of ['patterns', 'init', 'render', 'validate', 'rules']) {
       const r = runCli([cmd, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('Examples:');
@@ -47,6 +48,15 @@ describe('archctl as a process', () => {
     const json = JSON.parse(runCli(['patterns', '--json']).stdout) as { name: string; parameters: { name: string }[] }[];
     expect(json.map((p) => p.name)).toEqual(['todo']);
     expect(json[0]!.parameters.map((p) => p.name)).toContain('cache');
+  });
+
+  it('rules lists every security rule with its level and fix', () => {
+    const r = runCli(['rules', '--json']);
+    expect(r.code).toBe(0);
+    const rules = JSON.parse(r.stdout) as { id: string; level: string; fix: string }[];
+    expect(rules.map((x) => x.id)).toEqual(expect.arrayContaining(['s3-block-public-access', 'apigw-cache-key-per-user', 'cognito-identity-role-trust']));
+    expect(rules.every((x) => x.fix.length > 0 && ['error', 'warning'].includes(x.level))).toBe(true);
+    expect(runCli(['rules']).stdout).toMatch(/^s3-ssl-only \[error\] AWS::S3::Bucket/m);
   });
 
   it('render prints the same YAML template every time, and nothing on stderr', () => {
@@ -180,6 +190,16 @@ describe('archctl as a process', () => {
     expect(runCli(['render', 'shop'], { env: { FORCE_COLOR: '1' } }).stderr).toContain('\u001b[');
     expect(runCli(['render', 'shop'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stderr).not.toContain('\u001b[');
     expect(runCli(['render', 'shop', '--no-color'], { env: { FORCE_COLOR: '1' } }).stderr).not.toContain('\u001b[');
+  });
+
+  it('stops quietly when the reader closes the pipe early (archctl render todo | head -1)', async () => {
+    const child = spawn(process.execPath, [cliPath, 'render', 'todo'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // the reader is gone before the first write: every write gets EPIPE
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled|at /);
+    expect(code).toBe(0);
   });
 
   it('--verbose adds the stack trace of an error', () => {
