@@ -35,7 +35,8 @@ const tags = [
 
 /** Parses CloudFormation YAML (short-form tags included) into plain JSON-compatible data. */
 export function parseCfnYaml(text, fileName = 'template') {
-  const result = parse(text, { customTags: tags, prettyErrors: true, uniqueKeys: true, maxAliasCount: 1000 });
+  // merge: YAML merge keys (<<: *anchor) let a fragment reuse a mapping within the file.
+  const result = parse(text, { customTags: tags, prettyErrors: true, uniqueKeys: true, maxAliasCount: 1000, merge: true });
   if (result === null || typeof result !== 'object' || Array.isArray(result)) {
     throw new Error(`${fileName}: a template fragment must be a YAML mapping`);
   }

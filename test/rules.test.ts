@@ -66,6 +66,8 @@ const cognitoGet = (extra: JsonObject = {}): CfnResource =>
     Integration: { Type: 'AWS_PROXY', CacheKeyParameters: ['method.request.header.Authorization'] },
     ...extra,
   });
+const tokenAuthorizer = (IdentitySource: string): CfnResource =>
+  res('AWS::ApiGateway::Authorizer', { RestApiId: ref('Api'), Name: 'token', Type: 'TOKEN', AuthorizerUri: sub('${AuthFn.Arn}'), IdentitySource });
 const cacheControlResource = (strategy = 'FAIL_WITH_403', require = 'true'): CfnResource =>
   res('Custom::ApiStageCacheControl', {
     ServiceToken: att('CacheControlFn', 'Arn'),
@@ -76,6 +78,10 @@ const cacheControlResource = (strategy = 'FAIL_WITH_403', require = 'true'): Cfn
       { op: 'replace', path: '/*/*/caching/unauthorizedCacheControlHeaderStrategy', value: strategy },
     ],
   });
+
+const bodyValidator = (body: boolean): CfnResource => res('AWS::ApiGateway::RequestValidator', { RestApiId: ref('Api'), ValidateRequestBody: body, ValidateRequestParameters: true });
+const bodyMethod = (HttpMethod: string, extra: JsonObject = {}): CfnResource =>
+  cognitoGet({ HttpMethod, RequestParameters: {}, RequestModels: { 'application/json': ref('TodoModel') }, ...extra });
 
 const trustDoc = (conditions: JsonObject): JsonObject => ({
   Version: '2012-10-17',
@@ -92,12 +98,26 @@ const goodTrust = trustDoc({
   StringEquals: { 'cognito-identity.amazonaws.com:aud': ref('IdentityPool') },
   'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
 });
+/** A trust statement for the Cognito identity service with the given action(s) and no condition. */
+const cognitoTrust = (Action: JsonObject[string], extra: JsonObject = {}): JsonObject => ({
+  Effect: 'Allow',
+  Principal: { Federated: 'cognito-identity.amazonaws.com' },
+  Action,
+  ...extra,
+});
+const trustRole = (statements: JsonObject[]): CfnResource => res('AWS::IAM::Role', { AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: statements } });
 const identityPoolTemplate = (role: CfnResource): Resources => ({
   IdentityPool: res('AWS::Cognito::IdentityPool', { AllowUnauthenticatedIdentities: false }),
   AuthRole: role,
   Attachment: res('AWS::Cognito::IdentityPoolRoleAttachment', { IdentityPoolId: ref('IdentityPool'), Roles: { authenticated: att('AuthRole', 'Arn') } }),
   Bucket: res('AWS::S3::Bucket'),
 });
+const roleMappingAttachment = (mapping: JsonObject): CfnResource =>
+  res('AWS::Cognito::IdentityPoolRoleAttachment', {
+    IdentityPoolId: ref('IdentityPool'),
+    Roles: { authenticated: att('AuthRole', 'Arn') },
+    RoleMappings: { userPool: { IdentityProvider: sub('cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}:${UserPoolClient}'), ...mapping } },
+  });
 const SUB = '${cognito-identity.amazonaws.com:sub}';
 const perUserPolicy = (statements: JsonObject[]): CfnResource =>
   res('AWS::IAM::Role', {
@@ -119,6 +139,9 @@ const perUserList: JsonObject = {
 const policy = (statements: JsonObject[]): CfnResource =>
   res('AWS::IAM::Policy', { PolicyName: 'p', Roles: [ref('Role')], PolicyDocument: { Version: '2012-10-17', Statement: statements } });
 const allow = (Action: JsonObject[string], Resource: JsonObject[string], extra: JsonObject = {}): JsonObject => ({ Effect: 'Allow', Action, Resource, ...extra });
+
+const apiPermission = (SourceArn: JsonObject[string]): CfnResource =>
+  res('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', FunctionName: ref('Fn'), Principal: 'apigateway.amazonaws.com', SourceArn });
 
 const fn = (extra: JsonObject = {}): CfnResource =>
   res('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Handler: 'index.handler', Role: att('FnRole', 'Arn'), Code: { ZipFile: 'x' }, ...extra });
@@ -452,8 +475,29 @@ const cases: Record<string, { good: Case[]; bad: Case[] }> = {
     ],
   },
   'apigw-execution-logs': {
-    good: [{ name: 'ERROR without data trace', resources: { Stage: res('AWS::ApiGateway::Stage', { MethodSettings: [stageWide({ LoggingLevel: 'ERROR', DataTraceEnabled: false })] }) } }],
+    good: [
+      { name: 'ERROR without data trace', resources: { Stage: res('AWS::ApiGateway::Stage', { MethodSettings: [stageWide({ LoggingLevel: 'ERROR', DataTraceEnabled: false })] }) } },
+      {
+        name: 'an override repeating the level',
+        resources: { Stage: res('AWS::ApiGateway::Stage', { MethodSettings: [stageWide({ LoggingLevel: 'ERROR' }), { ResourcePath: '/~1items', HttpMethod: 'GET', LoggingLevel: 'INFO', DataTraceEnabled: false }] }) },
+      },
+    ],
     bad: [
+      {
+        name: 'an override turning logging OFF',
+        resources: { Stage: res('AWS::ApiGateway::Stage', { MethodSettings: [stageWide({ LoggingLevel: 'ERROR' }), { ResourcePath: '/~1items', HttpMethod: 'GET', LoggingLevel: 'OFF' }] }) },
+        flagged: ['Stage'],
+      },
+      {
+        name: 'an override without a level (inherits nothing)',
+        resources: { Stage: res('AWS::ApiGateway::Stage', { MethodSettings: [stageWide({ LoggingLevel: 'ERROR' }), { ResourcePath: '/~1items', HttpMethod: 'GET', CachingEnabled: true }] }) },
+        flagged: ['Stage'],
+      },
+      {
+        name: 'an override with data trace',
+        resources: { Stage: res('AWS::ApiGateway::Stage', { MethodSettings: [stageWide({ LoggingLevel: 'ERROR' }), { ResourcePath: '/~1items', HttpMethod: 'POST', LoggingLevel: 'INFO', DataTraceEnabled: true }] }) },
+        flagged: ['Stage'],
+      },
       { name: 'OFF', resources: { Stage: res('AWS::ApiGateway::Stage', { MethodSettings: [stageWide({ LoggingLevel: 'OFF' })] }) }, flagged: ['Stage'] },
       { name: 'data trace', resources: { Stage: res('AWS::ApiGateway::Stage', { MethodSettings: [stageWide({ LoggingLevel: 'INFO', DataTraceEnabled: true })] }) }, flagged: ['Stage'] },
     ],
@@ -462,12 +506,61 @@ const cases: Record<string, { good: Case[]; bad: Case[] }> = {
     good: [
       { name: 'validator', resources: { M: cognitoGet() } },
       { name: 'OPTIONS', resources: { M: res('AWS::ApiGateway::Method', { HttpMethod: 'OPTIONS', AuthorizationType: 'NONE' }) } },
+      { name: 'POST with a body validator and a model', resources: { Validator: bodyValidator(true), M: bodyMethod('POST') } },
+      { name: 'DELETE takes no body', resources: { Validator: bodyValidator(false), M: bodyMethod('DELETE', { RequestModels: ref('AWS::NoValue') }) } },
     ],
-    bad: [{ name: 'none', resources: { M: res('AWS::ApiGateway::Method', { HttpMethod: 'POST', AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: ref('Authorizer') }) }, flagged: ['M'] }],
+    bad: [
+      { name: 'none', resources: { M: res('AWS::ApiGateway::Method', { HttpMethod: 'POST', AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: ref('Authorizer') }) }, flagged: ['M'] },
+      { name: 'POST with a parameters-only validator', resources: { Validator: bodyValidator(false), M: bodyMethod('POST') }, flagged: ['M'] },
+      { name: 'PATCH with a validator that omits ValidateRequestBody', resources: { Validator: res('AWS::ApiGateway::RequestValidator', { RestApiId: ref('Api'), ValidateRequestParameters: true }), M: bodyMethod('PATCH') }, flagged: ['M'] },
+      { name: 'PUT without RequestModels', resources: { Validator: bodyValidator(true), M: bodyMethod('PUT', { RequestModels: ref('AWS::NoValue') }) }, flagged: ['M'] },
+      { name: 'POST with empty RequestModels', resources: { Validator: bodyValidator(true), M: bodyMethod('POST', { RequestModels: {} }) }, flagged: ['M'] },
+    ],
   },
   'apigw-throttling': {
-    good: [{ name: 'stage-wide limits', resources: { Stage: res('AWS::ApiGateway::Stage', { MethodSettings: [stageWide({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 })] }) } }],
-    bad: [{ name: 'rate only', resources: { Stage: res('AWS::ApiGateway::Stage', { MethodSettings: [stageWide({ ThrottlingRateLimit: 50 })] }) }, flagged: ['Stage'] }],
+    good: [
+      { name: 'stage-wide limits', resources: { Stage: res('AWS::ApiGateway::Stage', { MethodSettings: [stageWide({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 })] }) } },
+      {
+        name: 'an override repeating the limits',
+        resources: {
+          Stage: res('AWS::ApiGateway::Stage', {
+            MethodSettings: [stageWide({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }), { ResourcePath: '/~1items', HttpMethod: 'GET', ThrottlingRateLimit: '20', ThrottlingBurstLimit: ref('Burst') }],
+          }),
+        },
+      },
+      {
+        name: 'deployment stage description',
+        resources: { Deployment: res('AWS::ApiGateway::Deployment', { RestApiId: ref('Api'), StageName: 'prod', StageDescription: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 } }) },
+      },
+    ],
+    bad: [
+      { name: 'rate only', resources: { Stage: res('AWS::ApiGateway::Stage', { MethodSettings: [stageWide({ ThrottlingRateLimit: 50 })] }) }, flagged: ['Stage'] },
+      { name: 'stage-wide -1 (no limit)', resources: { Stage: res('AWS::ApiGateway::Stage', { MethodSettings: [stageWide({ ThrottlingRateLimit: -1, ThrottlingBurstLimit: -1 })] }) }, flagged: ['Stage'] },
+      { name: 'stage-wide burst 0', resources: { Stage: res('AWS::ApiGateway::Stage', { MethodSettings: [stageWide({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: '0' })] }) }, flagged: ['Stage'] },
+      {
+        name: 'an override without limits (inherits nothing)',
+        resources: {
+          Stage: res('AWS::ApiGateway::Stage', {
+            MethodSettings: [stageWide({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }), { ResourcePath: '/~1items', HttpMethod: 'GET', CachingEnabled: true }],
+          }),
+        },
+        flagged: ['Stage'],
+      },
+      {
+        name: 'an override with -1',
+        resources: {
+          Stage: res('AWS::ApiGateway::Stage', {
+            MethodSettings: [stageWide({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }), { ResourcePath: '/~1items', HttpMethod: 'POST', ThrottlingRateLimit: -1, ThrottlingBurstLimit: 100 }],
+          }),
+        },
+        flagged: ['Stage'],
+      },
+      {
+        name: 'deployment stage description with -1',
+        resources: { Deployment: res('AWS::ApiGateway::Deployment', { RestApiId: ref('Api'), StageName: 'prod', StageDescription: { ThrottlingRateLimit: -1, ThrottlingBurstLimit: 100 } }) },
+        flagged: ['Deployment'],
+      },
+    ],
   },
   'apigw-xray': {
     good: [{ name: 'tracing', resources: { Stage: res('AWS::ApiGateway::Stage', { TracingEnabled: true }) } }],
@@ -476,10 +569,22 @@ const cases: Record<string, { good: Case[]; bad: Case[] }> = {
   'apigw-cognito-authorizer': {
     good: [
       { name: 'Cognito', resources: { M: cognitoGet(), Authorizer: res('AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS', ProviderARNs: [att('Pool', 'Arn')] }) } },
-      { name: 'CORS preflight', resources: { M: res('AWS::ApiGateway::Method', { HttpMethod: 'OPTIONS', AuthorizationType: 'NONE' }) } },
+      { name: 'CORS preflight (MOCK)', resources: { M: res('AWS::ApiGateway::Method', { HttpMethod: 'OPTIONS', AuthorizationType: 'NONE', Integration: { Type: 'MOCK' } }) } },
     ],
     bad: [
       { name: 'NONE', resources: { M: res('AWS::ApiGateway::Method', { HttpMethod: 'GET', AuthorizationType: 'NONE' }) }, flagged: ['M'] },
+      {
+        name: 'OPTIONS proxying to a Lambda',
+        resources: {
+          M: res('AWS::ApiGateway::Method', {
+            HttpMethod: 'OPTIONS',
+            AuthorizationType: 'NONE',
+            Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST', Uri: sub('arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations') },
+          }),
+        },
+        flagged: ['M'],
+      },
+      { name: 'OPTIONS without an integration', resources: { M: res('AWS::ApiGateway::Method', { HttpMethod: 'options', AuthorizationType: 'NONE' }) }, flagged: ['M'] },
       { name: 'lambda authorizer', resources: { M: cognitoGet(), Authorizer: res('AWS::ApiGateway::Authorizer', { Type: 'TOKEN' }) }, flagged: ['M'] },
     ],
   },
@@ -498,6 +603,20 @@ const cases: Record<string, { good: Case[]; bad: Case[] }> = {
       { name: 'identity in the cache key', resources: { Api: api, Stage: cachedStage(), M: cognitoGet() } },
       { name: 'no cache', resources: { Api: api, Stage: res('AWS::ApiGateway::Stage', { RestApiId: ref('Api') }), M: cognitoGet({ RequestParameters: {}, Integration: { Type: 'AWS_PROXY' } }) } },
       { name: 'POST is not cached', resources: { Api: api, Stage: cachedStage(), M: cognitoGet({ HttpMethod: 'POST', RequestParameters: {}, Integration: { Type: 'AWS_PROXY' } }) } },
+      { name: 'public method (NONE)', resources: { Api: api, Stage: cachedStage(), M: cognitoGet({ AuthorizationType: 'NONE', AuthorizerId: ref('AWS::NoValue'), RequestParameters: {}, Integration: { Type: 'AWS_PROXY' } }) } },
+      {
+        name: "Lambda authorizer's header in the key",
+        resources: {
+          Api: api,
+          Stage: cachedStage(),
+          Authorizer: tokenAuthorizer('method.request.header.X-Api-Token'),
+          M: cognitoGet({
+            AuthorizationType: 'CUSTOM',
+            RequestParameters: { 'method.request.header.x-api-token': true },
+            Integration: { Type: 'AWS_PROXY', CacheKeyParameters: ['method.request.header.X-Api-Token'] },
+          }),
+        },
+      },
     ],
     bad: [
       {
@@ -506,6 +625,31 @@ const cases: Record<string, { good: Case[]; bad: Case[] }> = {
         flagged: ['M'],
       },
       { name: 'identity not a request parameter', resources: { Api: api, Stage: cachedStage(), M: cognitoGet({ RequestParameters: { 'method.request.path.id': true } }) }, flagged: ['M'] },
+      {
+        name: 'CUSTOM without the identity in the key',
+        resources: { Api: api, Stage: cachedStage(), M: cognitoGet({ AuthorizationType: 'CUSTOM', RequestParameters: {}, Integration: { Type: 'AWS_PROXY' } }) },
+        flagged: ['M'],
+      },
+      {
+        name: "CUSTOM keyed on Authorization while the authorizer reads another header",
+        resources: { Api: api, Stage: cachedStage(), Authorizer: tokenAuthorizer('method.request.header.X-Api-Token'), M: cognitoGet({ AuthorizationType: 'CUSTOM' }) },
+        flagged: ['M'],
+      },
+      {
+        name: 'CUSTOM REQUEST authorizer on context only',
+        resources: {
+          Api: api,
+          Stage: cachedStage(),
+          Authorizer: res('AWS::ApiGateway::Authorizer', { RestApiId: ref('Api'), Type: 'REQUEST', AuthorizerUri: sub('${AuthFn.Arn}'), IdentitySource: 'context.identity.sourceIp' }),
+          M: cognitoGet({ AuthorizationType: 'CUSTOM' }),
+        },
+        flagged: ['M'],
+      },
+      {
+        name: 'AWS_IAM cached GET',
+        resources: { Api: api, Stage: cachedStage(), M: cognitoGet({ AuthorizationType: 'AWS_IAM', AuthorizerId: ref('AWS::NoValue') }) },
+        flagged: ['M'],
+      },
     ],
   },
   'apigw-cache-invalidation-auth': {
@@ -576,16 +720,103 @@ const cases: Record<string, { good: Case[]; bad: Case[] }> = {
     ],
   },
   'cognito-mfa': {
-    good: [{ name: 'OPTIONAL', resources: { Pool: res('AWS::Cognito::UserPool', { MfaConfiguration: 'OPTIONAL', EnabledMfas: ['SOFTWARE_TOKEN_MFA'] }) } }],
-    bad: [{ name: 'OFF by default', resources: { Pool: res('AWS::Cognito::UserPool') }, flagged: ['Pool'] }],
+    good: [
+      { name: 'OPTIONAL', resources: { Pool: res('AWS::Cognito::UserPool', { MfaConfiguration: 'OPTIONAL', EnabledMfas: ['SOFTWARE_TOKEN_MFA'] }) } },
+      { name: 'ON with TOTP and SMS', resources: { Pool: res('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', EnabledMfas: ['SMS_MFA', 'SOFTWARE_TOKEN_MFA'] }) } },
+      {
+        name: 'ON with SMS and an SmsConfiguration',
+        resources: { Pool: res('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', EnabledMfas: ['SMS_MFA'], SmsConfiguration: { SnsCallerArn: att('SmsRole', 'Arn'), ExternalId: 'todo-sms' } }) },
+      },
+    ],
+    bad: [
+      { name: 'OFF by default', resources: { Pool: res('AWS::Cognito::UserPool') }, flagged: ['Pool'] },
+      { name: 'OPTIONAL without a factor', resources: { Pool: res('AWS::Cognito::UserPool', { MfaConfiguration: 'OPTIONAL' }) }, flagged: ['Pool'] },
+      { name: 'ON with SMS but no SmsConfiguration', resources: { Pool: res('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', EnabledMfas: ['SMS_MFA'] }) }, flagged: ['Pool'] },
+    ],
   },
   'cognito-identity-pool-no-unauth': {
-    good: [{ name: 'false', resources: { IdentityPool: res('AWS::Cognito::IdentityPool', { AllowUnauthenticatedIdentities: false }) } }],
-    bad: [{ name: 'true', resources: { IdentityPool: res('AWS::Cognito::IdentityPool', { AllowUnauthenticatedIdentities: true }) }, flagged: ['IdentityPool'] }],
+    good: [
+      { name: 'false', resources: { IdentityPool: res('AWS::Cognito::IdentityPool', { AllowUnauthenticatedIdentities: false }) } },
+      { name: 'attachment with the authenticated role only', resources: identityPoolTemplate(res('AWS::IAM::Role', { AssumeRolePolicyDocument: goodTrust })) },
+    ],
+    bad: [
+      { name: 'true', resources: { IdentityPool: res('AWS::Cognito::IdentityPool', { AllowUnauthenticatedIdentities: true }) }, flagged: ['IdentityPool'] },
+      {
+        name: 'attachment with an unauthenticated role',
+        resources: {
+          ...identityPoolTemplate(res('AWS::IAM::Role', { AssumeRolePolicyDocument: goodTrust })),
+          Attachment: res('AWS::Cognito::IdentityPoolRoleAttachment', { IdentityPoolId: ref('IdentityPool'), Roles: { authenticated: att('AuthRole', 'Arn'), unauthenticated: att('GuestRole', 'Arn') } }),
+        },
+        flagged: ['Attachment'],
+      },
+      {
+        name: 'conditional unauthenticated role',
+        resources: {
+          Attachment: res('AWS::Cognito::IdentityPoolRoleAttachment', {
+            IdentityPoolId: ref('IdentityPool'),
+            Roles: { authenticated: att('AuthRole', 'Arn'), unauthenticated: { 'Fn::If': ['Guests', att('GuestRole', 'Arn'), ref('AWS::NoValue')] } },
+          }),
+        },
+        flagged: ['Attachment'],
+      },
+    ],
+  },
+  'cognito-identity-no-role-mappings': {
+    good: [
+      { name: 'authenticated role only', resources: identityPoolTemplate(res('AWS::IAM::Role', { AssumeRolePolicyDocument: goodTrust })) },
+      { name: 'empty mappings', resources: { Attachment: res('AWS::Cognito::IdentityPoolRoleAttachment', { IdentityPoolId: ref('IdentityPool'), Roles: { authenticated: att('AuthRole', 'Arn') }, RoleMappings: {} }) } },
+    ],
+    bad: [
+      { name: 'Token mapping', resources: { Attachment: roleMappingAttachment({ Type: 'Token', AmbiguousRoleResolution: 'AuthenticatedRole' }) }, flagged: ['Attachment'] },
+      {
+        name: 'Rules mapping',
+        resources: {
+          Attachment: roleMappingAttachment({
+            Type: 'Rules',
+            AmbiguousRoleResolution: 'Deny',
+            RulesConfiguration: { Rules: [{ Claim: 'custom:tier', MatchType: 'Equals', Value: 'admin', RoleARN: att('AdminRole', 'Arn') }] },
+          }),
+        },
+        flagged: ['Attachment'],
+      },
+      {
+        name: 'conditional mappings',
+        resources: {
+          Attachment: res('AWS::Cognito::IdentityPoolRoleAttachment', {
+            IdentityPoolId: ref('IdentityPool'),
+            Roles: { authenticated: att('AuthRole', 'Arn') },
+            RoleMappings: { 'Fn::If': ['Groups', { pool: { IdentityProvider: 'x', Type: 'Token' } }, ref('AWS::NoValue')] },
+          }),
+        },
+        flagged: ['Attachment'],
+      },
+    ],
   },
   'cognito-identity-role-trust': {
-    good: [{ name: 'aud and amr pinned', resources: identityPoolTemplate(res('AWS::IAM::Role', { AssumeRolePolicyDocument: goodTrust })) }],
+    good: [
+      { name: 'aud and amr pinned', resources: identityPoolTemplate(res('AWS::IAM::Role', { AssumeRolePolicyDocument: goodTrust })) },
+      {
+        name: 'a service statement beside the pinned one',
+        resources: identityPoolTemplate(
+          trustRole([...((goodTrust.Statement as JsonObject[]) ?? []), { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]),
+        ),
+      },
+      {
+        name: 'sts:* denied, not allowed',
+        resources: identityPoolTemplate(trustRole([...((goodTrust.Statement as JsonObject[]) ?? []), { ...cognitoTrust('sts:*'), Effect: 'Deny' }])),
+      },
+    ],
     bad: [
+      { name: 'sts:* without conditions', resources: identityPoolTemplate(trustRole([cognitoTrust('sts:*')])), flagged: ['Attachment'] },
+      { name: '* without conditions', resources: identityPoolTemplate(trustRole([cognitoTrust('*')])), flagged: ['Attachment'] },
+      { name: 'sts:AssumeRole* in a list', resources: identityPoolTemplate(trustRole([cognitoTrust(['sts:TagSession', 'sts:AssumeRole*'])])), flagged: ['Attachment'] },
+      { name: 'other case and ? wildcard', resources: identityPoolTemplate(trustRole([cognitoTrust('STS:assumerolewith?ebidentity')])), flagged: ['Attachment'] },
+      { name: 'NotAction', resources: identityPoolTemplate(trustRole([{ Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, NotAction: 'sts:AssumeRole' }])), flagged: ['Attachment'] },
+      {
+        name: 'an unconditioned sts:* statement beside the pinned one',
+        resources: identityPoolTemplate(trustRole([...((goodTrust.Statement as JsonObject[]) ?? []), cognitoTrust('sts:*')])),
+        flagged: ['Attachment'],
+      },
       {
         name: 'no aud',
         resources: identityPoolTemplate(res('AWS::IAM::Role', { AssumeRolePolicyDocument: trustDoc({ 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } }) })),
@@ -641,9 +872,14 @@ const cases: Record<string, { good: Case[]; bad: Case[] }> = {
     ],
   },
   'iam-no-wildcard-actions': {
-    good: [{ name: 'exact actions', resources: { P: policy([allow(['dynamodb:GetItem', 'dynamodb:Query'], att('Table', 'Arn'))]) } }],
+    good: [
+      { name: 'exact actions', resources: { P: policy([allow(['dynamodb:GetItem', 'dynamodb:Query'], att('Table', 'Arn'))]) } },
+      { name: 'exact trust actions', resources: { Role: trustRole([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }]) } },
+    ],
     bad: [
       { name: 'service:*', resources: { P: policy([allow('s3:*', sub('${B.Arn}/*'))]) }, flagged: ['P'] },
+      { name: 'sts:* in a trust policy', resources: { Role: trustRole([cognitoTrust('sts:*', { Condition: { StringEquals: { 'cognito-identity.amazonaws.com:aud': ref('IdentityPool') } } })]) }, flagged: ['Role'] },
+      { name: 'sts:AssumeRole* in a trust policy', resources: { Role: trustRole([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole*' }]) }, flagged: ['Role'] },
       { name: '* in a role', resources: { Role: res('AWS::IAM::Role', { Policies: [{ PolicyName: 'x', PolicyDocument: { Statement: [allow('*', '*')] } }] }) }, flagged: ['Role'] },
       { name: 'partial wildcard', resources: { P: policy([allow('s3:Get*', sub('${B.Arn}/*'))]) }, flagged: ['P'] },
       { name: 'NotAction', resources: { P: policy([{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }]) }, flagged: ['P'] },
@@ -655,10 +891,21 @@ const cases: Record<string, { good: Case[]; bad: Case[] }> = {
       { name: 'X-Ray needs *', resources: { P: policy([allow(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], '*')]) } },
       { name: 'bucket objects', resources: { P: policy([allow('s3:GetObject', sub('arn:${AWS::Partition}:s3:::${Bucket}/*'))]) } },
       { name: 'Fn::Join ARN', resources: { P: policy([allow('sqs:SendMessage', { 'Fn::Join': ['', ['arn:', ref('AWS::Partition'), ':sqs:', ref('AWS::Region'), ':', ref('AWS::AccountId'), ':', att('Queue', 'QueueName')]] })]) } },
+      { name: 'a bucket prefix', resources: { P: policy([allow('s3:GetObject', sub('${Bucket.Arn}/prefix/*'))]) } },
+      { name: 'the per-user folder', resources: { P: policy([allow('s3:GetObject', sub('arn:${AWS::Partition}:s3:::${Bucket}/${!cognito-identity.amazonaws.com:sub}/*'))]) } },
+      { name: "a function's log streams", resources: { P: policy([allow('logs:PutLogEvents', sub('arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${Fn}:*'))]) } },
+      { name: 'a named table by Sub', resources: { P: policy([allow('dynamodb:Query', sub('arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Table}/index/*'))]) } },
+      { name: 'one stage of one API', resources: { P: policy([allow('apigateway:PATCH', sub('arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${Api}/stages/${Stage}'))]) } },
     ],
     bad: [
       { name: 'Resource *', resources: { P: policy([allow('dynamodb:GetItem', '*')]) }, flagged: ['P'] },
       { name: 'every table', resources: { P: policy([allow('dynamodb:GetItem', 'arn:aws:dynamodb:*:*:table/*')]) }, flagged: ['P'] },
+      { name: 'every table by Sub', resources: { P: policy([allow('dynamodb:GetItem', sub('arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/*'))]) }, flagged: ['P'] },
+      { name: 'every index of every table', resources: { P: policy([allow('dynamodb:Query', sub('arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/*/index/*'))]) }, flagged: ['P'] },
+      { name: 'every log group and stream', resources: { P: policy([allow('logs:PutLogEvents', sub('arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*:*'))]) }, flagged: ['P'] },
+      { name: 'every stream of every log group', resources: { P: policy([allow('logs:PutLogEvents', 'arn:aws:logs:eu-west-1:123456789012:log-group:*:log-stream:*')]) }, flagged: ['P'] },
+      { name: 'every function version', resources: { P: policy([allow('lambda:InvokeFunction', sub('arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:*:*'))]) }, flagged: ['P'] },
+      { name: 'every REST API', resources: { P: policy([allow('apigateway:GET', sub('arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/*'))]) }, flagged: ['P'] },
       { name: 'mixed star-only and other actions', resources: { P: policy([allow(['xray:PutTraceSegments', 's3:GetObject'], '*')]) }, flagged: ['P'] },
     ],
   },
@@ -686,10 +933,16 @@ const cases: Record<string, { good: Case[]; bad: Case[] }> = {
     good: [
       { name: 'API Gateway with SourceArn', resources: { P: res('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', FunctionName: ref('Fn'), Principal: 'apigateway.amazonaws.com', SourceArn: sub('arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*/GET/items') }) } },
       { name: 'another account', resources: { P: res('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', FunctionName: ref('Fn'), Principal: '123456789012' }) } },
+      { name: 'one route, any stage', resources: { P: apiPermission(sub('arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*/GET/todos')) } },
+      { name: 'S3 ARN without region or account', resources: { P: res('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', FunctionName: ref('Fn'), Principal: 's3.amazonaws.com', SourceArn: 'arn:aws:s3:::uploads-bucket', SourceAccount: ref('AWS::AccountId') }) } },
     ],
     bad: [
       { name: 'no SourceArn', resources: { P: res('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', FunctionName: ref('Fn'), Principal: 'apigateway.amazonaws.com' }) }, flagged: ['P'] },
       { name: 'public', resources: { P: res('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', FunctionName: ref('Fn'), Principal: '*' }) }, flagged: ['P'] },
+      { name: 'any region and account', resources: { P: apiPermission('arn:aws:execute-api:*:*:*') }, flagged: ['P'] },
+      { name: 'Sub with :*:*:', resources: { P: apiPermission(sub('arn:${AWS::Partition}:execute-api:*:*:${Api}/*/GET/todos')) }, flagged: ['P'] },
+      { name: 'any account', resources: { P: apiPermission(sub('arn:${AWS::Partition}:execute-api:${AWS::Region}:*:${Api}/*/GET/todos')) }, flagged: ['P'] },
+      { name: 'any region', resources: { P: apiPermission({ 'Fn::Join': ['', ['arn:', ref('AWS::Partition'), ':execute-api:*:', ref('AWS::AccountId'), ':', ref('Api'), '/*']] }) }, flagged: ['P'] },
     ],
   },
   'lambda-permission-s3-source-account': {
@@ -1172,6 +1425,83 @@ describe('finding details', () => {
       ],
     });
     expect(run('apigw-cache-invalidation-auth', { Api: api, Stage: stage, CacheControl: control })).toEqual([]);
+  });
+
+  it.each([['sts:*'], ['*'], [['sts:TagSession', 'sts:AssumeRole*']], ['STS:assumerolewith?ebidentity']] as const)(
+    'reads the trust action %j as granting sts:AssumeRoleWithWebIdentity and reports its missing conditions',
+    (action) => {
+      const findings = run('cognito-identity-role-trust', identityPoolTemplate(trustRole([cognitoTrust(action as JsonObject[string])])));
+      const text = findings.map((f) => f.message).join('\n');
+      expect(text).toMatch(/no StringEquals condition on cognito-identity\.amazonaws\.com:aud/);
+      expect(text).toMatch(/cognito-identity\.amazonaws\.com:amr/);
+      expect(text).not.toMatch(/does not allow/);
+    },
+  );
+
+  it('reports the missing conditions of a NotAction trust statement and of a wildcard principal', () => {
+    const notAction = run('cognito-identity-role-trust', identityPoolTemplate(trustRole([{ Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, NotAction: 'sts:AssumeRole' }])));
+    expect(notAction.map((f) => f.message).join('\n')).toMatch(/no StringEquals condition/);
+    const star = run('cognito-identity-role-trust', identityPoolTemplate(trustRole([...((goodTrust.Statement as JsonObject[]) ?? []), { Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRoleWithWebIdentity' }])));
+    expect(star.map((f) => f.message).join('\n')).toMatch(/Statement\.1: sts:AssumeRoleWithWebIdentity is allowed to "\*"/);
+  });
+
+  it('points at the wildcard action of a trust policy', () => {
+    const [finding] = run('iam-no-wildcard-actions', { Role: trustRole([cognitoTrust('sts:*')]) });
+    expect(finding?.path).toBe('Properties.AssumeRolePolicyDocument.Statement.0.Action');
+  });
+
+  it('names the per-method override that does not log or throttle', () => {
+    const stage = res('AWS::ApiGateway::Stage', {
+      MethodSettings: [
+        stageWide({ LoggingLevel: 'ERROR', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+        { ResourcePath: '/~1items', HttpMethod: 'GET', CachingEnabled: true },
+      ],
+    });
+    const logs = run('apigw-execution-logs', { Stage: stage });
+    expect(logs.map((f) => f.path)).toEqual(['Properties.MethodSettings.1.LoggingLevel']);
+    expect(logs[0]?.message).toMatch(/\/~1items GET/);
+    const throttle = run('apigw-throttling', { Stage: stage });
+    expect(throttle.map((f) => f.path)).toEqual(['Properties.MethodSettings.1']);
+    expect(throttle[0]?.message).toMatch(/ThrottlingRateLimit is not set; ThrottlingBurstLimit is not set/);
+    const minusOne = run('apigw-throttling', { Stage: res('AWS::ApiGateway::Stage', { MethodSettings: [stageWide({ ThrottlingRateLimit: -1, ThrottlingBurstLimit: 100 })] }) });
+    expect(minusOne[0]?.message).toMatch(/ThrottlingRateLimit is -1/);
+  });
+
+  it('reports the body validator and the missing model of a PUT separately', () => {
+    const findings = run('apigw-request-validator', { Validator: bodyValidator(false), M: bodyMethod('PUT', { RequestModels: ref('AWS::NoValue') }) });
+    expect(findings.map((f) => f.path)).toEqual(['Properties.RequestValidatorId', 'Properties.RequestModels']);
+  });
+
+  it('reports a SourceArn with a wildcard region or account', () => {
+    const [finding] = run('lambda-permission-source-arn', { P: apiPermission('arn:aws:execute-api:*:*:*') });
+    expect(finding?.path).toBe('Properties.SourceArn');
+    expect(finding?.message).toMatch(/region "\*" and account "\*"/);
+  });
+
+  it('lets a reasoned suppression stand for an AWS_IAM cached method and for role mappings, one rule at a time', () => {
+    const iam = cognitoGet({ AuthorizationType: 'AWS_IAM', AuthorizerId: ref('AWS::NoValue') });
+    const suppressed = evaluateRules(
+      {
+        Resources: {
+          Api: api,
+          Stage: cachedStage(),
+          M: { ...iam, Metadata: { archctl: { rules_to_suppress: [{ id: 'apigw-cache-key-per-user', reason: 'GET /config answers the same document to every signed caller.' }] } } },
+        },
+      },
+      [ruleById('apigw-cache-key-per-user')],
+    );
+    expect(suppressed).toHaveLength(1);
+    expect(suppressed[0]?.path).toBe('Properties.AuthorizationType');
+    expect(suppressed[0]?.suppressed?.reason).toMatch(/same document/);
+
+    const attachment = roleMappingAttachment({ Type: 'Token', AmbiguousRoleResolution: 'Deny' });
+    attachment.Properties = { ...attachment.Properties, Roles: { authenticated: att('AuthRole', 'Arn'), unauthenticated: att('GuestRole', 'Arn') } };
+    attachment.Metadata = { archctl: { rules_to_suppress: [{ id: 'cognito-identity-no-role-mappings', reason: 'Admins get the admin role of their user pool group.' }] } };
+    const findings = evaluateRules({ Resources: { Attachment: attachment } }, [ruleById('cognito-identity-no-role-mappings'), ruleById('cognito-identity-pool-no-unauth')]);
+    expect(findings.map((f) => [f.ruleId, f.path, f.suppressed !== undefined])).toEqual([
+      ['cognito-identity-no-role-mappings', 'Properties.RoleMappings.userPool', true],
+      ['cognito-identity-pool-no-unauth', 'Properties.Roles.unauthenticated', false],
+    ]);
   });
 
   it('keeps the latest Node.js runtime in step with aws-cdk-lib (what cdk-nag L1 compares with)', () => {

@@ -34,6 +34,6 @@ export function initProject(req: InitRequest): { file: string; config: ProjectCo
   const schema = readFileSync(join(distDir, 'archctl.schema.json'), 'utf8');
   writeFileAtomic(join(req.dir, SCHEMA_PATH), schema, { createDir: true });
   writeFileAtomic(join(req.dir, '.archctl/.gitignore'), '# build output and local data stay out of git; the schema is kept for editors\n*\n!.gitignore\n!archctl.schema.json\n');
-  writeFileAtomic(file, JSON.stringify(config, null, 2) + '\n', { createDir: true });
+  writeFileAtomic(file, JSON.stringify(config, null, 2) + '\n', { createDir: true, overwrite: req.force });
   return { file, config };
 }

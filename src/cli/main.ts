@@ -111,7 +111,7 @@ function reportError(err: unknown, io: Io, opts: { verbose: boolean; color: bool
   if (err instanceof CommanderError) {
     // Help and --version end here too, with exit code 0; commander already printed its message.
     if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
-    if (err.code === 'commander.help') return 0;
+    // `archctl` with no command: commander printed the help on stderr; a command is missing.
     return 2;
   }
   if (err instanceof ArchctlError) {
@@ -132,11 +132,13 @@ function reportError(err: unknown, io: Io, opts: { verbose: boolean; color: bool
 
 function processIo(): Io {
   // `archctl render todo | head` closes the pipe early: that is the reader's
-  // choice, not an error, so stop quietly instead of crashing with EPIPE.
+  // choice, not an error. Later writes are dropped and the command still ends
+  // with its own exit code; any other stream error is reported in one line.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw err;
+      if (err.code === 'EPIPE') return;
+      if (stream !== process.stderr) process.stderr.write(`error: cannot write output: ${err.message} (fix: check where stdout goes)\n`);
+      process.exitCode = 1;
     });
   }
   return {

@@ -44,6 +44,11 @@ export function isNoValue(value: unknown): boolean {
   return isObject(value) && value.Ref === 'AWS::NoValue';
 }
 
+/** An intrinsic other than `AWS::NoValue`: a value archctl cannot read, which rules give the benefit of the doubt. */
+export function isOpaque(value: Json | undefined): boolean {
+  return isIntrinsic(value) && !isNoValue(value);
+}
+
 /** A value is "set" when present and not `AWS::NoValue`. */
 export function isSet(value: Json | undefined): value is Json {
   return value !== undefined && value !== null && !isNoValue(value) && value !== '';
@@ -322,6 +327,17 @@ export function statementGrants(statement: JsonObject, action: string): boolean 
   return actionsOf(statement).some((a) => actionMatches(a, action));
 }
 
+/**
+ * True when an Allow statement can grant `action`: one of its actions matches
+ * it (IAM wildcards), or it uses NotAction and no NotAction entry matches it.
+ */
+export function statementCanGrant(statement: JsonObject, action: string): boolean {
+  if (!isAllow(statement)) return false;
+  if (statementGrants(statement, action)) return true;
+  if (statement.NotAction === undefined) return false;
+  return !actionsOf(statement, 'NotAction').some((a) => actionMatches(a, action));
+}
+
 /** Values of a condition `operator` / `key` pair (keys compared without case), as texts. */
 export function conditionValues(statement: JsonObject, operator: string, key: string): string[] {
   const condition = statement.Condition;
@@ -349,6 +365,13 @@ export function isWildcardPrincipal(principal: Json | undefined): boolean {
     return asList(aws).some((p) => p === '*');
   }
   return false;
+}
+
+/** True when a statement principal value holds a `*` in any of its keys (or is `*` itself). */
+export function principalHasWildcard(principal: Json | undefined): boolean {
+  if (principal === '*') return true;
+  if (!isObject(principal)) return false;
+  return Object.values(principal).some((v) => asList(v).some((p) => p === '*'));
 }
 
 /** Types that carry IAM policy documents of their own. */
@@ -394,6 +417,50 @@ export function policyDocumentsOf(resource: CfnResource): PolicyDocRef[] {
       break;
   }
   return out;
+}
+
+/** The trust policy (AssumeRolePolicyDocument) of a role, when it has one. */
+export function trustPolicyOf(resource: CfnResource): PolicyDocRef | undefined {
+  if (resource.Type !== 'AWS::IAM::Role') return undefined;
+  const doc = prop(resource, 'AssumeRolePolicyDocument');
+  return isObject(doc) ? { doc, path: 'Properties.AssumeRolePolicyDocument' } : undefined;
+}
+
+// ---------------------------------------------------------------------------
+// ARNs
+
+export interface ArnView {
+  partition: string;
+  service: string;
+  region: string;
+  account: string;
+  /** Everything after the account (may itself hold `:` and `/`). */
+  resource: string;
+}
+
+/**
+ * The parts of an ARN text (see textOf). References (`${X}`, `${X.Attr}`,
+ * `${AWS::Region}`, `${!policy:variable}`) become the placeholder `{ref}`,
+ * so a reference is never mistaken for a wildcard. Undefined when the text
+ * is not an ARN.
+ */
+export function parseArn(text: string): ArnView | undefined {
+  const flat = text.replace(/\$\{[^}]*\}/g, '{ref}');
+  if (!flat.startsWith('arn:')) return undefined;
+  const parts = flat.split(':');
+  if (parts.length < 6) return undefined;
+  return {
+    partition: parts[1] ?? '',
+    service: parts[2] ?? '',
+    region: parts[3] ?? '',
+    account: parts[4] ?? '',
+    resource: parts.slice(5).join(':'),
+  };
+}
+
+/** True for a non-empty text made only of IAM wildcards (`*`, `?`). */
+export function isWildcardOnly(text: string): boolean {
+  return /^[*?]+$/.test(text);
 }
 
 /**

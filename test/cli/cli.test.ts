@@ -82,8 +82,24 @@ describe('archctl as a process', () => {
     const r = runCli(['render', 'todo', '--out', 'todo.yaml'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^wrote todo\.yaml: todo, \d+ resources, yaml/);
+    expect(r.stderr).toMatch(/^wrote todo\.yaml: todo, \d+ resources, yaml, \d+ bytes\n/);
     expect(readFileSync(join(dir, 'todo.yaml'), 'utf8')).toBe(runCli(['render', 'todo']).stdout);
+  });
+
+  it('render --out says when a template is over the 51,200-byte inline limit of CloudFormation', () => {
+    const dir = tmp();
+    const small = runCli(['render', 'todo', '--set', 'cache=none', '--out', 'small.yaml'], { cwd: dir });
+    expect(small.stderr).not.toContain('note:');
+    const big = runCli(['render', 'todo', '--set', 'cache=both', '--out', 'big.yaml'], { cwd: dir });
+    expect(big.code).toBe(0);
+    expect(big.stderr).toMatch(/note: \d+ bytes is over CloudFormation's 51200-byte limit .*--template-url/);
+  });
+
+  it('archctl without a command prints the help on stderr and exits 2', () => {
+    const r = runCli([]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Usage: archctl');
   });
 
   it('render --out to an unwritable place fails with one line and leaves no file behind', () => {

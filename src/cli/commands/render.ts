@@ -6,6 +6,12 @@ import { toYaml } from '../../core/yaml-emit.js';
 import type { Json } from '../../core/types.js';
 import type { CommandContext } from '../context.js';
 
+/** CloudFormation's limit for a template passed inline (--template-body); larger ones go through S3. */
+const INLINE_LIMIT = 51_200;
+const bytes = (text: string) => Buffer.byteLength(text);
+const tooBigForInline = (size: number) =>
+  `note: ${size} bytes is over CloudFormation's ${INLINE_LIMIT}-byte limit for an inline template: upload it to S3 and pass --template-url (aws cloudformation deploy --s3-bucket does that)\n`;
+
 interface RenderOptions {
   dir: string;
   set: string[];
@@ -23,9 +29,13 @@ export default async function renderCommand(ctx: CommandContext, [pattern]: unkn
   if (o.out) {
     const file = resolve(ctx.io.cwd, o.out);
     writeFileAtomic(file, text);
-    ctx.io.stderr.write(`wrote ${o.out}: ${target.pattern}, ${Object.keys(template.Resources).length} resources, ${format}\nnext: archctl validate${pattern ? ` ${target.pattern}` : ''}\n`);
+    ctx.io.stderr.write(`wrote ${o.out}: ${target.pattern}, ${Object.keys(template.Resources).length} resources, ${format}, ${bytes(text)} bytes\n`);
+    if (bytes(text) > INLINE_LIMIT) ctx.io.stderr.write(tooBigForInline(bytes(text)));
+    ctx.io.stderr.write(`next: archctl validate${pattern ? ` ${target.pattern}` : o.dir === '.' ? '' : ` --dir ${o.dir}`}\n`);
   } else {
     ctx.io.stdout.write(text);
+    // Only a terminal user reads stderr notes next to the template; a pipe gets the template alone.
+    if (bytes(text) > INLINE_LIMIT && (ctx.io.stderr as NodeJS.WriteStream).isTTY) ctx.io.stderr.write(tooBigForInline(bytes(text)));
   }
   return 0;
 }

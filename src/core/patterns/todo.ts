@@ -47,6 +47,14 @@ export const todo: PatternDefinition = {
       description: 'DAX nodes, spread over the availability zones (dax and both)',
     },
     {
+      name: 'daxTtlMillis',
+      type: 'string',
+      pattern: '^[1-9][0-9]{2,7}$',
+      example: '60000',
+      default: '60000',
+      description: 'How long DAX keeps items and query results, in milliseconds (a string, as DAX takes it; dax and both)',
+    },
+    {
       name: 'billing',
       type: 'enum',
       values: ['on-demand', 'provisioned'],

@@ -1,12 +1,19 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { STAGE_TYPES, isIntrinsic, isStageWide, isTrue, methodSettings, nonCompliant, notApplicable, outcomes, stageView } from '../rule-helpers.js';
+import type { Json } from '../types.js';
+import { STAGE_TYPES, branches, isIntrinsic, isStageWide, isTrue, methodSettings, nonCompliant, notApplicable, outcomes, stageView } from '../rule-helpers.js';
+
+/** ERROR or INFO on every branch (an intrinsic archctl cannot read is accepted). */
+function loggingOn(level: Json | undefined): boolean {
+  const values = branches(level);
+  return values.length > 0 && values.every((v) => v === 'ERROR' || v === 'INFO' || isIntrinsic(v));
+}
 
 export const rule: Rule = {
   id: 'apigw-execution-logs',
   level: 'error',
   explanation:
-    'Execution logs at ERROR or INFO explain failed requests; DataTraceEnabled would log full request and response bodies (tokens, personal data) and must stay off.',
-  fix: "Add a MethodSettings entry { ResourcePath: '/*', HttpMethod: '*', LoggingLevel: ERROR, DataTraceEnabled: false, MetricsEnabled: true } (and an AWS::ApiGateway::Account with a CloudWatch role).",
+    'Execution logs at ERROR or INFO explain failed requests; DataTraceEnabled would log full request and response bodies (tokens, personal data) and must stay off. A per-method MethodSettings entry replaces the stage-wide one for that method (it inherits nothing), so each one must set the logging level itself.',
+  fix: "Add a MethodSettings entry { ResourcePath: '/*', HttpMethod: '*', LoggingLevel: ERROR, DataTraceEnabled: false, MetricsEnabled: true } (and an AWS::ApiGateway::Account with a CloudWatch role), and repeat LoggingLevel: ERROR (or INFO) and DataTraceEnabled: false in every per-method MethodSettings entry.",
   resourceTypes: STAGE_TYPES,
   check(_id, resource) {
     const view = stageView(resource);
@@ -15,7 +22,7 @@ export const rule: Rule = {
     const found: RuleOutcome[] = [];
     const stageWide = settings.find(isStageWide);
     const level = stageWide?.setting.LoggingLevel;
-    if (!stageWide || !(level === 'ERROR' || level === 'INFO' || isIntrinsic(level))) {
+    if (!stageWide || !loggingOn(level)) {
       found.push(
         nonCompliant(
           stageWide ? `the stage-wide LoggingLevel is ${JSON.stringify(level ?? null)}, not ERROR or INFO` : "no MethodSettings entry for ResourcePath '/*', HttpMethod '*' sets LoggingLevel",
@@ -24,7 +31,20 @@ export const rule: Rule = {
       );
     }
     for (const s of settings) {
-      if (isTrue(s.setting.DataTraceEnabled)) {
+      if (!isStageWide(s)) {
+        const own = s.setting.LoggingLevel;
+        if (!loggingOn(own)) {
+          found.push(
+            nonCompliant(
+              own === undefined
+                ? `the method setting for ${s.resourcePath} ${s.httpMethod} does not set LoggingLevel: a per-method entry inherits nothing from '/*' '*', so execution logging is OFF for that method`
+                : `the method setting for ${s.resourcePath} ${s.httpMethod} sets LoggingLevel ${JSON.stringify(own)}, not ERROR or INFO`,
+              `${s.path}.LoggingLevel`,
+            ),
+          );
+        }
+      }
+      if (branches(s.setting.DataTraceEnabled).some(isTrue)) {
         found.push(nonCompliant(`DataTraceEnabled is true for ${s.resourcePath} ${s.httpMethod}: full bodies would be logged`, `${s.path}.DataTraceEnabled`));
       }
     }

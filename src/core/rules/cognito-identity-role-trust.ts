@@ -1,20 +1,23 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import type { Json } from '../types.js';
+import type { Json, JsonObject } from '../types.js';
 import {
-  actionsOf,
+  asList,
   conditionValues,
-  isAllow,
   isObject,
   nonCompliant,
   notApplicable,
   outcomes,
+  principalHasWildcard,
   prop,
   refTarget,
   resolveRef,
+  statementCanGrant,
   statementsOf,
   textOf,
 } from '../rule-helpers.js';
 
+const ACTION = 'sts:AssumeRoleWithWebIdentity';
+const COGNITO = 'cognito-identity.amazonaws.com';
 const AUD = 'cognito-identity.amazonaws.com:aud';
 const AMR = 'cognito-identity.amazonaws.com:amr';
 
@@ -24,31 +27,54 @@ function samePool(condition: string[], poolId: Json | undefined): boolean {
   return wanted !== undefined && condition.length > 0 && condition.every((v) => v === wanted);
 }
 
+/**
+ * Which web identities a trust statement admits: whether the Cognito identity
+ * service is one of them, and which other principals are (a wildcard, a
+ * NotPrincipal, another identity provider). Statements naming only AWS or
+ * Service principals cannot be used with AssumeRoleWithWebIdentity and admit
+ * no web identity.
+ */
+function webIdentities(statement: JsonObject): { cognito: boolean; others: string[] } {
+  if (statement.NotPrincipal !== undefined) return { cognito: true, others: ['every principal but the NotPrincipal ones'] };
+  const principal = statement.Principal;
+  if (principalHasWildcard(principal)) return { cognito: true, others: ['"*"'] };
+  if (!isObject(principal) || principal.Federated === undefined) return { cognito: false, others: [] };
+  let cognito = false;
+  const others: string[] = [];
+  for (const value of asList(principal.Federated)) {
+    const text = textOf(value);
+    if (text !== undefined && text.toLowerCase() === COGNITO) cognito = true;
+    else others.push(text === undefined ? 'a Federated principal archctl cannot read' : JSON.stringify(text));
+  }
+  return { cognito, others };
+}
+
 export const rule: Rule = {
   id: 'cognito-identity-role-trust',
   level: 'error',
   explanation:
-    "The identity pool's authenticated role must trust only web identities of this pool that signed in: without the aud condition any identity pool in any account could assume it; without amr = authenticated, guests could.",
-  fix: "In the authenticated role's AssumeRolePolicyDocument: Principal { Federated: cognito-identity.amazonaws.com }, Action sts:AssumeRoleWithWebIdentity, Condition { StringEquals: { 'cognito-identity.amazonaws.com:aud': !Ref IdentityPool }, 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': authenticated } }.",
+    "The identity pool's authenticated role must trust only web identities of this pool that signed in: without the aud condition any identity pool in any account could assume it; without amr = authenticated, guests could. Every Allow statement that can grant sts:AssumeRoleWithWebIdentity (including through sts:*, sts:AssumeRole*, * or NotAction) counts.",
+  fix: "In the authenticated role's AssumeRolePolicyDocument: Principal { Federated: cognito-identity.amazonaws.com }, Action sts:AssumeRoleWithWebIdentity (exactly, no wildcard), Condition { StringEquals: { 'cognito-identity.amazonaws.com:aud': !Ref IdentityPool }, 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': authenticated } } on every statement that allows it.",
   resourceTypes: ['AWS::Cognito::IdentityPoolRoleAttachment'],
   check(_id, resource, ctx) {
     const role = resolveRef(ctx, prop(resource, 'Roles.authenticated'));
     if (!role || role.resource.Type !== 'AWS::IAM::Role') return notApplicable;
     const poolId = prop(resource, 'IdentityPoolId');
-    const statements = statementsOf(prop(role.resource, 'AssumeRolePolicyDocument'), 'AssumeRolePolicyDocument').filter(
-      ({ statement }) => isAllow(statement) && actionsOf(statement).some((a) => a.toLowerCase() === 'sts:assumerolewithwebidentity'),
-    );
-    if (statements.length === 0) {
-      return nonCompliant(`the authenticated role ${role.id} does not allow sts:AssumeRoleWithWebIdentity`, 'Properties.Roles.authenticated');
+    const statements = statementsOf(prop(role.resource, 'AssumeRolePolicyDocument'), 'AssumeRolePolicyDocument')
+      .map((s) => ({ ...s, reach: webIdentities(s.statement) }))
+      .filter(({ statement, reach }) => (reach.cognito || reach.others.length > 0) && statementCanGrant(statement, ACTION));
+    if (!statements.some(({ reach }) => reach.cognito)) {
+      return nonCompliant(`the authenticated role ${role.id} does not allow ${ACTION} for { Federated: ${COGNITO} }`, 'Properties.Roles.authenticated');
     }
     const found: RuleOutcome[] = [];
-    for (const { statement, path } of statements) {
+    for (const { statement, path, reach } of statements) {
       const where = `role ${role.id} ${path}`;
-      const principal = statement.Principal;
-      const federated = isObject(principal) ? textOf(principal.Federated) : undefined;
-      if (federated !== 'cognito-identity.amazonaws.com') {
-        found.push(nonCompliant(`${where}: Principal is not { Federated: cognito-identity.amazonaws.com }`, 'Properties.Roles.authenticated'));
+      if (reach.others.length > 0) {
+        found.push(
+          nonCompliant(`${where}: ${ACTION} is allowed to ${reach.others.join(', ')}, not only to { Federated: ${COGNITO} }`, 'Properties.Roles.authenticated'),
+        );
       }
+      if (!reach.cognito) continue;
       const aud = conditionValues(statement, 'StringEquals', AUD);
       if (!samePool(aud, poolId)) {
         found.push(

@@ -1,15 +1,17 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { IAM_POLICY_TYPES, actionsOf, isAllow, nonCompliant, outcomes, policyDocumentsOf, statementsOf } from '../rule-helpers.js';
+import { IAM_POLICY_TYPES, actionsOf, isAllow, nonCompliant, outcomes, policyDocumentsOf, statementsOf, trustPolicyOf } from '../rule-helpers.js';
 
 export const rule: Rule = {
   id: 'iam-no-wildcard-actions',
   level: 'error',
-  explanation: 'Least privilege means naming each action; "*", "service:*" or "s3:Get*" grant actions nobody reviewed, including ones added to the service later.',
-  fix: 'List the exact actions the code calls (for example dynamodb:GetItem, dynamodb:PutItem, dynamodb:Query) instead of wildcards, and use Action rather than NotAction in Allow statements.',
+  explanation:
+    'Least privilege means naming each action; "*", "service:*" or "s3:Get*" grant actions nobody reviewed, including ones added to the service later. Role trust policies count too: "sts:*" or "sts:AssumeRole*" lets the trusted principal assume the role in ways (web identity, SAML) whose conditions nobody wrote.',
+  fix: 'List the exact actions the code calls (for example dynamodb:GetItem, dynamodb:PutItem, dynamodb:Query) instead of wildcards, and use Action rather than NotAction in Allow statements; in AssumeRolePolicyDocument name the exact action (sts:AssumeRole, sts:AssumeRoleWithWebIdentity).',
   resourceTypes: IAM_POLICY_TYPES,
   check(_id, resource) {
     const found: RuleOutcome[] = [];
-    for (const { doc, path: docPath } of policyDocumentsOf(resource)) {
+    const trust = trustPolicyOf(resource);
+    for (const { doc, path: docPath } of [...policyDocumentsOf(resource), ...(trust ? [trust] : [])]) {
       for (const { statement, path } of statementsOf(doc, docPath)) {
         if (!isAllow(statement)) continue;
         if (statement.NotAction !== undefined) {

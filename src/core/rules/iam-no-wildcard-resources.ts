@@ -1,5 +1,17 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { IAM_POLICY_TYPES, actionsOf, isAllow, nonCompliant, outcomes, policyDocumentsOf, resourcesOf, statementsOf, textOf } from '../rule-helpers.js';
+import {
+  IAM_POLICY_TYPES,
+  actionsOf,
+  isAllow,
+  isWildcardOnly,
+  nonCompliant,
+  outcomes,
+  parseArn,
+  policyDocumentsOf,
+  resourcesOf,
+  statementsOf,
+  textOf,
+} from '../rule-helpers.js';
 
 /** Actions that only accept Resource "*" (no resource-level permissions). */
 const STAR_ONLY = new Set(
@@ -22,29 +34,35 @@ const STAR_ONLY = new Set(
   ].map((a) => a.toLowerCase()),
 );
 
+/** Services whose ARN resource part starts with the resource's own name, not a type ("bucket/key", "api-id/stage/verb/path"). */
+const NO_TYPE_PREFIX = new Set(['s3', 'execute-api', 'sqs', 'sns']);
+
 /**
- * True for "*" and for ARNs whose resource part is only a wildcard
- * ("arn:aws:s3:::*", "...:table/*", "...:function:*", "...:log-group:*").
- * `${X}` pieces are references, never wildcards.
+ * True for "*" and for ARNs whose resource part names no resource: only
+ * wildcards and separators after the resource type ("arn:aws:s3:::*",
+ * "...:table/*", "...:table/*\/index/*", "...:function:*", "...:log-group:*",
+ * "...:log-group:*:*"). The name is the first segment of the resource part, or
+ * the second when the first is a type keyword (table, function, log-group...).
+ * `${X}` pieces are references, never wildcards, so "${Table.Arn}/index/*" and
+ * ".../${!cognito-identity.amazonaws.com:sub}/*" are exact.
  */
 function isWildcardResource(text: string): boolean {
-  if (text === '*') return true;
-  const flat = text.replace(/\$\{[^}]*\}/g, '{ref}');
-  if (!flat.startsWith('arn:')) return false;
-  const parts = flat.split(':');
-  if (parts.length < 6) return false;
-  const service = parts[2];
-  const resource = parts.slice(5).join(':');
-  if (resource.startsWith('*')) return true;
-  if (service === 's3') return false;
-  return /^[A-Za-z0-9_-]+[/:]\*$/.test(resource);
+  if (isWildcardOnly(text)) return true;
+  const arn = parseArn(text);
+  if (!arn) return false;
+  if (arn.resource.startsWith('*') || arn.resource.startsWith('?')) return true;
+  const segments = arn.resource.split(/[/:]/).filter((s) => s !== '');
+  const [first, second] = segments;
+  if (first === undefined) return false;
+  const typed = !NO_TYPE_PREFIX.has(arn.service) && second !== undefined && /^[A-Za-z][A-Za-z0-9_-]*$/.test(first);
+  return isWildcardOnly(typed ? (second ?? '') : first);
 }
 
 export const rule: Rule = {
   id: 'iam-no-wildcard-resources',
   level: 'error',
   explanation:
-    'Least privilege means naming each resource: Resource "*" (or "table/*") reaches every table, bucket or function in the account. Only actions without resource-level permissions (X-Ray segments, VPC network interfaces, PutMetricData) may use "*".',
+    'Least privilege means naming each resource: Resource "*" (or "table/*", "table/*/index/*", "log-group:*:*") reaches every table, bucket, log group or function in the account. Only actions without resource-level permissions (X-Ray segments, VPC network interfaces, PutMetricData) may use "*".',
   fix: "Use exact ARNs: !GetAtt Table.Arn and !Sub '${Table.Arn}/index/*', !Sub '${Bucket.Arn}/prefix/*', the log group ARN; keep \"*\" only in a separate statement for actions that support nothing else.",
   resourceTypes: IAM_POLICY_TYPES,
   check(_id, resource) {

@@ -22,6 +22,7 @@ import { rule as cloudfrontS3OriginOac } from './cloudfront-s3-origin-oac.js';
 import { rule as cloudfrontViewerHttps } from './cloudfront-viewer-https.js';
 import { rule as cloudfrontViewerTls } from './cloudfront-viewer-tls.js';
 import { rule as cloudfrontWaf } from './cloudfront-waf.js';
+import { rule as cognitoIdentityNoRoleMappings } from './cognito-identity-no-role-mappings.js';
 import { rule as cognitoIdentityPoolNoUnauth } from './cognito-identity-pool-no-unauth.js';
 import { rule as cognitoIdentityRoleTrust } from './cognito-identity-role-trust.js';
 import { rule as cognitoIdentityS3PerUser } from './cognito-identity-s3-per-user.js';
@@ -98,6 +99,7 @@ export const rules: readonly Rule[] = [
   cloudfrontViewerHttps,
   cloudfrontViewerTls,
   cloudfrontWaf,
+  cognitoIdentityNoRoleMappings,
   cognitoIdentityPoolNoUnauth,
   cognitoIdentityRoleTrust,
   cognitoIdentityS3PerUser,
