@@ -44,7 +44,7 @@ for (const pattern of readdirSync(join(root, 'templates'), { withFileTypes: true
   for (const file of readdirSync(join(root, 'templates', pattern.name))) {
     if (!file.endsWith('.yaml')) continue;
     const source = join(root, 'templates', pattern.name, file);
-    const data = parseCfnYaml(readFileSync(source, 'utf8'), source);
+    const data = parseCfnYaml(readFileSync(source, 'utf8'), source, root);
     writeFileSync(join(out, file.replace(/\.yaml$/, '.json')), JSON.stringify(data));
     fragments++;
   }

@@ -10,13 +10,13 @@ import { render, type FragmentSource } from '../src/core/render.js';
 import type { CfnTemplate, JsonObject } from '../src/core/types.js';
 import { runCdkNag } from './support/cdk-nag.js';
 
-type CfnYamlModule = { parseCfnYaml(text: string, fileName?: string): JsonObject };
+type CfnYamlModule = { parseCfnYaml(text: string, fileName?: string, baseDir?: string): JsonObject };
 // A plain .mjs build script without type declarations: import it by URL.
 const { parseCfnYaml } = (await import(new URL('../scripts/cfn-yaml.mjs', import.meta.url).href)) as CfnYamlModule;
 
 const loadFromSources: FragmentSource = (pattern, fragment) => {
   const file = new URL(`../templates/${pattern}/${fragment}.yaml`, import.meta.url);
-  return parseCfnYaml(readFileSync(file, 'utf8'), file.pathname);
+  return parseCfnYaml(readFileSync(file, 'utf8'), file.pathname, new URL('..', import.meta.url).pathname);
 };
 
 function renderTodo(parameters: Record<string, unknown>): CfnTemplate {
