@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { resolveParams } from '../src/core/params.js';
 import { getPattern } from '../src/core/patterns/index.js';
+import { contentHash } from '../src/actions/content-hash.js';
 import { render, type FragmentSource } from '../src/core/render.js';
 import type { CfnTemplate, JsonObject } from '../src/core/types.js';
 import { runCdkNag } from './support/cdk-nag.js';
@@ -21,7 +22,7 @@ const loadFromSources: FragmentSource = (pattern, fragment) => {
 
 function renderTodo(parameters: Record<string, unknown>): CfnTemplate {
   const pattern = getPattern('todo');
-  return render(pattern, resolveParams(pattern.params, parameters, pattern.name), loadFromSources);
+  return render(pattern, resolveParams(pattern.params, parameters, pattern.name), loadFromSources, contentHash);
 }
 
 const cases: [string, Record<string, unknown>][] = [

@@ -2,6 +2,7 @@ import { resolveParams, type Params } from '../core/params.js';
 import { getPattern } from '../core/patterns/index.js';
 import { render } from '../core/render.js';
 import type { CfnTemplate } from '../core/types.js';
+import { contentHash } from './content-hash.js';
 import { loadFragment } from './load-fragments.js';
 
 export interface RenderRequest {
@@ -19,5 +20,5 @@ export interface Rendered {
 export function renderPattern(req: RenderRequest): Rendered {
   const pattern = getPattern(req.pattern);
   const params = resolveParams(pattern.params, req.parameters, pattern.name);
-  return { pattern: pattern.name, params, template: render(pattern, params, loadFragment) };
+  return { pattern: pattern.name, params, template: render(pattern, params, loadFragment, contentHash) };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { ArchctlError } from '../core/errors.js';
+import { isArchctlError } from '../core/errors.js';
 import { colorEnabled, type CommandContext, type GlobalOptions, type Io } from './context.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -114,7 +114,7 @@ function reportError(err: unknown, io: Io, opts: { verbose: boolean; color: bool
     // `archctl` with no command: commander printed the help on stderr; a command is missing.
     return 2;
   }
-  if (err instanceof ArchctlError) {
+  if (isArchctlError(err)) {
     io.stderr.write(`${red('error:')} ${err.message} (fix: ${err.fix})\n`);
     if (opts.verbose && err.stack) io.stderr.write(`${err.stack}\n`);
     return err.exitCode;

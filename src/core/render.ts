@@ -1,5 +1,5 @@
 import { ArchctlError } from './errors.js';
-import { stampDeployments } from './logical-ids.js';
+import { stampDeployments, type ContentHash } from './logical-ids.js';
 import { mergeFragment } from './merge.js';
 import type { Params } from './params.js';
 import type { PatternDefinition } from './pattern-types.js';
@@ -18,7 +18,7 @@ export type FragmentSource = (pattern: string, fragment: string) => JsonObject;
  * `!Param` with the parameter's value. Pure: the same inputs give the same
  * template, key order included.
  */
-export function render(pattern: PatternDefinition, params: Params, load: FragmentSource): CfnTemplate {
+export function render(pattern: PatternDefinition, params: Params, load: FragmentSource, hash: ContentHash): CfnTemplate {
   let merged: JsonObject = {};
   for (const name of pattern.fragments(params)) merged = mergeFragment(merged, load(pattern.name, name));
   const substituted = substitute(merged, params, pattern.name) as JsonObject;
@@ -33,7 +33,7 @@ export function render(pattern: PatternDefinition, params: Params, load: Fragmen
     }
   }
   if (!ordered.Resources) throw new ArchctlError(`template ${pattern.name} has no Resources`, 'fix the base fragment under templates/' + pattern.name);
-  return stampDeployments(ordered as unknown as CfnTemplate);
+  return stampDeployments(ordered as unknown as CfnTemplate, hash);
 }
 
 function substitute(node: Json, params: Params, pattern: string): Json {

@@ -171,6 +171,8 @@ describe('archctl as a process', () => {
     const fromProject = JSON.parse(runCli(['render', '--json'], { cwd: dir }).stdout) as { Metadata: { archctl: { parameters: { cache: string } } } };
     expect(fromProject.Metadata.archctl.parameters.cache).toBe('dax');
     const overridden = JSON.parse(runCli(['render', '--json', '--dir', dir, '--set', 'cache=none'], { cwd: tmp() }).stdout) as typeof fromProject;
+    expect(runCli(['validate'], { cwd: dir }).stderr).toMatch(/\nnext: archctl render --out template\.yaml\n$/);
+    expect(runCli(['validate', '--dir', dir], { cwd: tmp() }).stderr).toContain(`next: archctl render --dir ${dir} --out template.yaml\n`);
     expect(overridden.Metadata.archctl.parameters.cache).toBe('none');
   });
 
@@ -189,7 +191,7 @@ describe('archctl as a process', () => {
     for (const sets of [[], ['cache=none'], ['cache=dax'], ['cache=both', 'billing=provisioned', 'mfa=on']]) {
       const r = runCli(['validate', 'todo', ...sets.flatMap((s) => ['--set', s])]);
       expect(r.stdout, sets.join(' ')).toBe('');
-      expect(r.stderr).toMatch(/^✔ todo: \d+ resources checked .*: 0 errors, 0 warnings/);
+      expect(r.stderr).toMatch(/^✔ todo: \d+ resources checked .*: 0 errors, 0 warnings.*\nnext: archctl render todo --out template\.yaml\n$/);
       expect(r.code).toBe(0);
     }
   });

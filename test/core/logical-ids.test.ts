@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fnv1a, renameResource, stampDeployments } from '../../src/core/logical-ids.js';
+import { contentHash } from '../../src/actions/content-hash.js';
+import { renameResource, stampDeployments } from '../../src/core/logical-ids.js';
 import type { CfnTemplate } from '../../src/core/types.js';
 
 const api = (path: string): CfnTemplate => ({
@@ -14,8 +15,8 @@ const api = (path: string): CfnTemplate => ({
 
 describe('logical ids', () => {
   it('hashes deterministically', () => {
-    expect(fnv1a('')).toBe('811C9DC5');
-    expect(fnv1a('a')).toBe('E40C292C');
+    expect(contentHash('')).toBe('E3B0C442');
+    expect(contentHash('a')).toBe('CA978112');
   });
 
   it('renames a resource and every Ref, GetAtt, Sub and DependsOn to it', () => {
@@ -26,9 +27,9 @@ describe('logical ids', () => {
   });
 
   it('gives the Deployment a new id exactly when the API changes', () => {
-    const a = Object.keys(stampDeployments(api('items')).Resources);
-    const again = Object.keys(stampDeployments(api('items')).Resources);
-    const changed = Object.keys(stampDeployments(api('things')).Resources);
+    const a = Object.keys(stampDeployments(api('items'), contentHash).Resources);
+    const again = Object.keys(stampDeployments(api('items'), contentHash).Resources);
+    const changed = Object.keys(stampDeployments(api('things'), contentHash).Resources);
     expect(a[2]).toMatch(/^Deployment[0-9A-F]{8}$/);
     expect(again).toEqual(a);
     expect(changed[2]).not.toBe(a[2]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ArchctlError } from '../../src/core/errors.js';
 import type { PatternDefinition } from '../../src/core/pattern-types.js';
+import { contentHash } from '../../src/actions/content-hash.js';
 import { render } from '../../src/core/render.js';
 import type { JsonObject } from '../../src/core/types.js';
 
@@ -23,7 +24,7 @@ const load = (_: string, name: string) => structuredClone(fragments[name]!);
 
 describe('render', () => {
   it('merges fragments in order and substitutes !Param values', () => {
-    const t = render(pattern, { mode: 'provisioned', rcu: 5, ttl: 60 }, load);
+    const t = render(pattern, { mode: 'provisioned', rcu: 5, ttl: 60 }, load, contentHash);
     expect(t.Resources.Table!.Properties).toEqual({
       BillingMode: 'PROVISIONED',
       Tags: [{ Key: 'ttl', Value: 60 }],
@@ -32,24 +33,24 @@ describe('render', () => {
   });
 
   it('orders sections the CloudFormation way and records the pattern in Metadata', () => {
-    const t = render(pattern, { mode: 'on-demand', rcu: 5, ttl: 60 }, load);
+    const t = render(pattern, { mode: 'on-demand', rcu: 5, ttl: 60 }, load, contentHash);
     expect(Object.keys(t)).toEqual(['AWSTemplateFormatVersion', 'Metadata', 'Resources', 'Outputs']);
     expect(t.Metadata).toEqual({ archctl: { pattern: 'demo', parameters: { mode: 'on-demand', rcu: 5, ttl: 60 } } });
   });
 
   it('is deterministic', () => {
-    const a = JSON.stringify(render(pattern, { mode: 'provisioned', rcu: 5, ttl: 60 }, load));
-    const b = JSON.stringify(render(pattern, { mode: 'provisioned', rcu: 5, ttl: 60 }, load));
+    const a = JSON.stringify(render(pattern, { mode: 'provisioned', rcu: 5, ttl: 60 }, load, contentHash));
+    const b = JSON.stringify(render(pattern, { mode: 'provisioned', rcu: 5, ttl: 60 }, load, contentHash));
     expect(a).toBe(b);
   });
 
   it('fails on a !Param the pattern does not define', () => {
-    expect(() => render(pattern, { mode: 'provisioned', ttl: 60 }, load)).toThrow(ArchctlError);
+    expect(() => render(pattern, { mode: 'provisioned', ttl: 60 }, load, contentHash)).toThrow(ArchctlError);
   });
 
   it('fails on an unknown top-level section', () => {
     const bad = { ...pattern, fragments: () => ['base', 'odd'] };
     const withOdd = (_: string, n: string) => (n === 'odd' ? { Resource: {} } : structuredClone(fragments.base!));
-    expect(() => render(bad, { ttl: 1 }, withOdd)).toThrow(/unknown top-level section Resource/);
+    expect(() => render(bad, { ttl: 1 }, withOdd, contentHash)).toThrow(/unknown top-level section Resource/);
   });
 });

@@ -34,6 +34,9 @@ export default async function validateCommand(ctx: CommandContext, [pattern]: un
   const counts = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${suppressed} suppressed${suppressed && !o.showSuppressed ? ' (--show-suppressed lists them)' : ''}`;
   const mark = failed ? c.red('✖') : c.green('✔');
   ctx.io.stderr.write(`${mark} ${report.pattern}: ${report.resources} resources checked against the CloudFormation spec and ${'security rules'}: ${counts}\n`);
-  if (!failed) ctx.io.stderr.write(`next: archctl render ${pattern ? report.pattern : o.dir === '.' ? '' : `--dir ${o.dir} `}--out template.yaml\n`.replace('  ', ' '));
+  if (!failed) {
+    const target = pattern ? [report.pattern] : o.dir === '.' ? [] : ['--dir', o.dir];
+    ctx.io.stderr.write(`next: ${['archctl render', ...target, '--out template.yaml'].join(' ')}\n`);
+  }
   return failed ? 1 : 0;
 }
