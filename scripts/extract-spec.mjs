@@ -12,7 +12,7 @@
 //     p: property name -> type code     r: required property names
 //     a: Fn::GetAtt attribute names ("Endpoint.Address"; "Outputs.*" = any suffix)
 //     t: type definition name -> {"p":{...},"r":[...]} (the nested property types)
-//   Type codes (the TypeScript reading side is src/core/spec-check.ts):
+//   Type codes (the TypeScript reading side is src/core/spec/types.ts and type-codes.ts):
 //     "s" string, "n" number, "i" integer, "b" boolean, "j" JSON (anything goes),
 //     "d" date-time, "t" tag ({Key,Value}), "z" null,
 //     "[X" list of X, "{X" map of X (X a string code), {"a":X} / {"m":X} list / map
@@ -39,7 +39,7 @@ const PRIMITIVE = {
 };
 const CODES = new Set(Object.values(PRIMITIVE));
 
-/** "AWS::DynamoDB::Table" -> "AWS_DynamoDB" (also used by src/core/spec-check.ts). */
+/** "AWS::DynamoDB::Table" -> "AWS_DynamoDB" (also used by src/core/spec/types.ts). */
 export const serviceFileOf = (cfnType) => {
   const parts = cfnType.split('::');
   return parts.length === 3 ? `${parts[0]}_${parts[1]}` : undefined;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSpecFor } from '../src/actions/load-spec.js';
 import { ArchctlError } from '../src/core/errors.js';
-import { checkSpec, servicesOf, type SpecLookup } from '../src/core/spec-check.js';
+import { checkSpec, servicesOf } from '../src/core/spec/check.js';
+import type { SpecLookup } from '../src/core/spec/types.js';
 import type { CfnTemplate, Finding, JsonObject } from '../src/core/types.js';
 
 interface ExtractResult {

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ArchctlError } from '../core/errors.js';
-import { SPEC_FORMAT, servicesOf, type SpecIndex, type SpecLookup, type SpecResource, type SpecService } from '../core/spec-check.js';
+import { servicesOf } from '../core/spec/check.js';
+import { SPEC_FORMAT, type SpecIndex, type SpecLookup, type SpecResource, type SpecService } from '../core/spec/types.js';
 import type { CfnTemplate } from '../core/types.js';
 import { distDir } from './package-paths.js';
 

@@ -1,6 +1,6 @@
 import { evaluateRules, summarize } from '../core/evaluate.js';
 import { rules } from '../core/rules/index.js';
-import { checkSpec } from '../core/spec-check.js';
+import { checkSpec } from '../core/spec/check.js';
 import type { Finding } from '../core/types.js';
 import { loadSpecFor } from './load-spec.js';
 import { renderPattern, type RenderRequest } from './render.js';

@@ -26,7 +26,7 @@ export default async function renderCommand(ctx: CommandContext, [pattern]: unkn
   // --json is the global "data as JSON" switch; for a template it means --format json.
   const format = ctx.global.json ? 'json' : o.format;
   const text = format === 'json' ? JSON.stringify(template, null, 2) + '\n' : toYaml(template as unknown as Json);
-  if (o.out) {
+  if (o.out !== undefined) {
     const file = resolve(ctx.io.cwd, o.out);
     writeFileAtomic(file, text);
     ctx.io.stderr.write(`wrote ${o.out}: ${target.pattern}, ${Object.keys(template.Resources).length} resources, ${format}, ${bytes(text)} bytes\n`);

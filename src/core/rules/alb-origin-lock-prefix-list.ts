@@ -1,5 +1,8 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { asList, headerRulesOf, ingressRulesOf, isApplicationLb, isSet, listenersOf, nonCompliant, notApplicable, outcomes, prop, securityGroupIds } from '../rule-helpers.js';
+import { headerRulesOf, isApplicationLb, listenersOf } from '../rule-helpers/load-balancers.js';
+import { nonCompliant, notApplicable, outcomes } from '../rule-helpers/outcomes.js';
+import { asList, isSet, prop } from '../rule-helpers/values.js';
+import { ingressRulesOf, securityGroupIds } from '../rule-helpers/vpc.js';
 
 export const rule: Rule = {
   id: 'alb-origin-lock-prefix-list',

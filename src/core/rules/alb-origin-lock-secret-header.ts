@@ -1,5 +1,9 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { getPath, headerRulesOf, nonCompliant, notApplicable, objectsOf, outcomes, prop, resourcesOfType, textOf } from '../rule-helpers.js';
+import { headerRulesOf } from '../rule-helpers/load-balancers.js';
+import { nonCompliant, notApplicable, outcomes } from '../rule-helpers/outcomes.js';
+import { resourcesOfType } from '../rule-helpers/refs.js';
+import { textOf } from '../rule-helpers/text.js';
+import { getPath, objectsOf, prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'alb-origin-lock-secret-header',

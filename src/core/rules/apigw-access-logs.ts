@@ -1,5 +1,7 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { STAGE_TYPES, getPath, isSet, nonCompliant, notApplicable, outcomes, stageView } from '../rule-helpers.js';
+import { STAGE_TYPES, stageView } from '../rule-helpers/apigw.js';
+import { nonCompliant, notApplicable, outcomes } from '../rule-helpers/outcomes.js';
+import { getPath, isSet } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'apigw-access-logs',

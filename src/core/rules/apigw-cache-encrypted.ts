@@ -1,5 +1,7 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { STAGE_TYPES, isIntrinsic, isStageWide, isTrue, methodSettings, nonCompliant, notApplicable, outcomes, stageCacheOn, stageView } from '../rule-helpers.js';
+import { STAGE_TYPES, isStageWide, methodSettings, stageCacheOn, stageView } from '../rule-helpers/apigw.js';
+import { nonCompliant, notApplicable, outcomes } from '../rule-helpers/outcomes.js';
+import { isIntrinsic, isTrue } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'apigw-cache-encrypted',

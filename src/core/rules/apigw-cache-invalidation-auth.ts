@@ -1,21 +1,10 @@
 import type { Rule, RuleContext, RuleOutcome } from '../rule-types.js';
 import type { Json } from '../types.js';
-import {
-  STAGE_TYPES,
-  dependsOn,
-  getCaseless,
-  isIntrinsic,
-  isObject,
-  isTrue,
-  methodSettings,
-  nonCompliant,
-  notApplicable,
-  outcomes,
-  refersTo,
-  stageCacheOn,
-  stageView,
-  textOf,
-} from '../rule-helpers.js';
+import { STAGE_TYPES, methodSettings, stageCacheOn, stageView } from '../rule-helpers/apigw.js';
+import { nonCompliant, notApplicable, outcomes } from '../rule-helpers/outcomes.js';
+import { dependsOn, refersTo } from '../rule-helpers/refs.js';
+import { textOf } from '../rule-helpers/text.js';
+import { getCaseless, isIntrinsic, isObject, isTrue } from '../rule-helpers/values.js';
 
 /*
  * Where a template can set these two settings: nowhere native. They are

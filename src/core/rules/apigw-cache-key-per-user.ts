@@ -1,24 +1,10 @@
 import type { Rule, RuleContext, RuleOutcome } from '../rule-types.js';
 import type { CfnResource } from '../types.js';
-import {
-  STAGE_TYPES,
-  asList,
-  branches,
-  isObject,
-  isOpaque,
-  isTrue,
-  methodSettings,
-  nonCompliant,
-  notApplicable,
-  outcomes,
-  prop,
-  resolveRef,
-  resourcesOfType,
-  restApiKey,
-  stageCacheOn,
-  stageView,
-  textOf,
-} from '../rule-helpers.js';
+import { STAGE_TYPES, methodSettings, restApiKey, stageCacheOn, stageView } from '../rule-helpers/apigw.js';
+import { nonCompliant, notApplicable, outcomes } from '../rule-helpers/outcomes.js';
+import { resolveRef, resourcesOfType } from '../rule-helpers/refs.js';
+import { textOf } from '../rule-helpers/text.js';
+import { asList, branches, isObject, isOpaque, isTrue, prop } from '../rule-helpers/values.js';
 
 const IDENTITY = 'method.request.header.Authorization';
 const HEADER = 'method.request.header.';

@@ -1,6 +1,9 @@
 import type { Rule } from '../rule-types.js';
 import type { CfnResource } from '../types.js';
-import { branches, compliant, isIntrinsic, isNoValue, isOpaque, isSet, nonCompliant, notApplicable, prop, resolveRef, textOf } from '../rule-helpers.js';
+import { compliant, nonCompliant, notApplicable } from '../rule-helpers/outcomes.js';
+import { resolveRef } from '../rule-helpers/refs.js';
+import { textOf } from '../rule-helpers/text.js';
+import { branches, isIntrinsic, isNoValue, isOpaque, isSet, prop } from '../rule-helpers/values.js';
 
 /**
  * The integration type(s) of a method: 'mock' when every branch is MOCK,

@@ -1,6 +1,8 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
 import type { Json } from '../types.js';
-import { STAGE_TYPES, branches, isIntrinsic, isStageWide, isTrue, methodSettings, nonCompliant, notApplicable, outcomes, stageView } from '../rule-helpers.js';
+import { STAGE_TYPES, isStageWide, methodSettings, stageView } from '../rule-helpers/apigw.js';
+import { nonCompliant, notApplicable, outcomes } from '../rule-helpers/outcomes.js';
+import { branches, isIntrinsic, isTrue } from '../rule-helpers/values.js';
 
 /** ERROR or INFO on every branch (an intrinsic archctl cannot read is accepted). */
 function loggingOn(level: Json | undefined): boolean {

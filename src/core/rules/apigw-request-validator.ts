@@ -1,5 +1,8 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { compliant, isNoValue, isObject, isOpaque, isSet, isTrue, nonCompliant, notApplicable, outcomes, prop, resolveRef, textOf } from '../rule-helpers.js';
+import { compliant, nonCompliant, notApplicable, outcomes } from '../rule-helpers/outcomes.js';
+import { resolveRef } from '../rule-helpers/refs.js';
+import { textOf } from '../rule-helpers/text.js';
+import { isNoValue, isObject, isOpaque, isSet, isTrue, prop } from '../rule-helpers/values.js';
 
 /** Methods whose requests carry a body the validator must check. */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);

@@ -1,6 +1,8 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
 import type { Json, JsonObject } from '../types.js';
-import { STAGE_TYPES, asNumber, branches, isIntrinsic, isStageWide, methodSettings, nonCompliant, notApplicable, outcomes, stageView } from '../rule-helpers.js';
+import { STAGE_TYPES, isStageWide, methodSettings, stageView } from '../rule-helpers/apigw.js';
+import { nonCompliant, notApplicable, outcomes } from '../rule-helpers/outcomes.js';
+import { asNumber, branches, isIntrinsic } from '../rule-helpers/values.js';
 
 const KEYS = ['ThrottlingRateLimit', 'ThrottlingBurstLimit'] as const;
 

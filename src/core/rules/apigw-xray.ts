@@ -1,5 +1,7 @@
 import type { Rule } from '../rule-types.js';
-import { STAGE_TYPES, compliant, isIntrinsic, isTrue, nonCompliant, notApplicable, stageView } from '../rule-helpers.js';
+import { STAGE_TYPES, stageView } from '../rule-helpers/apigw.js';
+import { compliant, nonCompliant, notApplicable } from '../rule-helpers/outcomes.js';
+import { isIntrinsic, isTrue } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'apigw-xray',

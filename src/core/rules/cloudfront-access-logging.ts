@@ -1,5 +1,7 @@
 import type { Rule } from '../rule-types.js';
-import { compliant, isSet, nonCompliant, prop, resourcesReferencing } from '../rule-helpers.js';
+import { compliant, nonCompliant } from '../rule-helpers/outcomes.js';
+import { resourcesReferencing } from '../rule-helpers/refs.js';
+import { isSet, prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'cloudfront-access-logging',

@@ -1,5 +1,6 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { asList, isIntrinsic, isObject, nonCompliant, objectsOf, outcomes, prop } from '../rule-helpers.js';
+import { nonCompliant, outcomes } from '../rule-helpers/outcomes.js';
+import { asList, isIntrinsic, isObject, objectsOf, prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'cloudfront-origin-https',

@@ -1,5 +1,8 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { getPath, isSet, nonCompliant, objectsOf, outcomes, prop, resolveRef, textOf } from '../rule-helpers.js';
+import { nonCompliant, outcomes } from '../rule-helpers/outcomes.js';
+import { resolveRef } from '../rule-helpers/refs.js';
+import { textOf } from '../rule-helpers/text.js';
+import { getPath, isSet, objectsOf, prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'cloudfront-s3-origin-oac',

@@ -1,5 +1,6 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { isIntrinsic, isObject, nonCompliant, objectsOf, outcomes, prop } from '../rule-helpers.js';
+import { nonCompliant, outcomes } from '../rule-helpers/outcomes.js';
+import { isIntrinsic, isObject, objectsOf, prop } from '../rule-helpers/values.js';
 
 const OK = new Set(['redirect-to-https', 'https-only']);
 

@@ -1,5 +1,6 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { asList, branches, isIntrinsic, isObject, isTrue, nonCompliant, notApplicable, outcomes, prop } from '../rule-helpers.js';
+import { nonCompliant, notApplicable, outcomes } from '../rule-helpers/outcomes.js';
+import { asList, branches, isIntrinsic, isObject, isTrue, prop } from '../rule-helpers/values.js';
 
 /** TLS 1.2+ security policies for SNI custom certificates. */
 const MODERN_VIEWER_POLICIES = new Set(['TLSv1.2_2021', 'TLSv1.2_2025', 'TLSv1.3_2025']);

@@ -1,6 +1,8 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
 import type { Json } from '../types.js';
-import { branches, compliant, getPath, isIntrinsic, isObject, isSet, nonCompliant, outcomes, prop, textOf } from '../rule-helpers.js';
+import { compliant, nonCompliant, outcomes } from '../rule-helpers/outcomes.js';
+import { textOf } from '../rule-helpers/text.js';
+import { branches, getPath, isIntrinsic, isObject, isSet, prop } from '../rule-helpers/values.js';
 
 /** True for `{Ref}` / `{"Fn::..."}` (not a type guard: a mapping object stays an object). */
 function isFunction(value: Json | undefined): boolean {

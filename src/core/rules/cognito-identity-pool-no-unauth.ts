@@ -1,5 +1,6 @@
 import type { Rule } from '../rule-types.js';
-import { branches, compliant, getCaseless, isFalse, isObject, isOpaque, isSet, nonCompliant, prop } from '../rule-helpers.js';
+import { compliant, nonCompliant } from '../rule-helpers/outcomes.js';
+import { branches, getCaseless, isFalse, isObject, isOpaque, isSet, prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'cognito-identity-pool-no-unauth',

@@ -1,20 +1,10 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
 import type { Json, JsonObject } from '../types.js';
-import {
-  asList,
-  conditionValues,
-  isObject,
-  nonCompliant,
-  notApplicable,
-  outcomes,
-  principalHasWildcard,
-  prop,
-  refTarget,
-  resolveRef,
-  statementCanGrant,
-  statementsOf,
-  textOf,
-} from '../rule-helpers.js';
+import { conditionValues, principalHasWildcard, statementCanGrant, statementsOf } from '../rule-helpers/iam-statements.js';
+import { nonCompliant, notApplicable, outcomes } from '../rule-helpers/outcomes.js';
+import { refTarget, resolveRef } from '../rule-helpers/refs.js';
+import { textOf } from '../rule-helpers/text.js';
+import { asList, isObject, prop } from '../rule-helpers/values.js';
 
 const ACTION = 'sts:AssumeRoleWithWebIdentity';
 const COGNITO = 'cognito-identity.amazonaws.com';

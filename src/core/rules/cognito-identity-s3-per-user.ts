@@ -1,19 +1,10 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import {
-  actionsOf,
-  conditionValues,
-  isAllow,
-  nonCompliant,
-  notApplicable,
-  outcomes,
-  prop,
-  resolveRef,
-  resourcesOf,
-  rolePolicyDocuments,
-  statementGrants,
-  statementsOf,
-  textOf,
-} from '../rule-helpers.js';
+import { rolePolicyDocuments } from '../rule-helpers/iam-policies.js';
+import { actionsOf, conditionValues, isAllow, resourcesOf, statementGrants, statementsOf } from '../rule-helpers/iam-statements.js';
+import { nonCompliant, notApplicable, outcomes } from '../rule-helpers/outcomes.js';
+import { resolveRef } from '../rule-helpers/refs.js';
+import { textOf } from '../rule-helpers/text.js';
+import { prop } from '../rule-helpers/values.js';
 
 const SUB = '${cognito-identity.amazonaws.com:sub}';
 const BUCKET_LEVEL = new Set(['s3:listbucket', 's3:listbucketversions', 's3:listbucketmultipartuploads', 's3:getbucketlocation']);

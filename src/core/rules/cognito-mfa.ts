@@ -1,5 +1,6 @@
 import type { Rule } from '../rule-types.js';
-import { asList, compliant, isIntrinsic, isOpaque, isSet, nonCompliant, prop } from '../rule-helpers.js';
+import { compliant, nonCompliant } from '../rule-helpers/outcomes.js';
+import { asList, isIntrinsic, isOpaque, isSet, prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'cognito-mfa',

@@ -1,5 +1,6 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { asNumber, compliant, getPath, isIntrinsic, isObject, isTrue, nonCompliant, outcomes, prop } from '../rule-helpers.js';
+import { compliant, nonCompliant, outcomes } from '../rule-helpers/outcomes.js';
+import { asNumber, getPath, isIntrinsic, isObject, isTrue, prop } from '../rule-helpers/values.js';
 
 const REQUIRED = ['RequireUppercase', 'RequireLowercase', 'RequireNumbers', 'RequireSymbols'] as const;
 

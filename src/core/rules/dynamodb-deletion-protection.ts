@@ -1,5 +1,7 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { isIntrinsic, isTrue, nonCompliant, objectsOf, outcomes, prop, textOf } from '../rule-helpers.js';
+import { nonCompliant, outcomes } from '../rule-helpers/outcomes.js';
+import { textOf } from '../rule-helpers/text.js';
+import { isIntrinsic, isTrue, objectsOf, prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'dynamodb-deletion-protection',

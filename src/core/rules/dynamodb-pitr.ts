@@ -1,5 +1,7 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { getPath, isIntrinsic, isTrue, nonCompliant, objectsOf, outcomes, prop, textOf } from '../rule-helpers.js';
+import { nonCompliant, outcomes } from '../rule-helpers/outcomes.js';
+import { textOf } from '../rule-helpers/text.js';
+import { getPath, isIntrinsic, isTrue, objectsOf, prop } from '../rule-helpers/values.js';
 
 const FLAG = 'PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled';
 

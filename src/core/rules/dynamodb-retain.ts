@@ -1,5 +1,5 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { nonCompliant, outcomes } from '../rule-helpers.js';
+import { nonCompliant, outcomes } from '../rule-helpers/outcomes.js';
 
 export const rule: Rule = {
   id: 'dynamodb-retain',

@@ -1,5 +1,6 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { getPath, isIntrinsic, isObject, isSet, isTrue, nonCompliant, notApplicable, objectsOf, outcomes, prop } from '../rule-helpers.js';
+import { nonCompliant, notApplicable, outcomes } from '../rule-helpers/outcomes.js';
+import { getPath, isIntrinsic, isObject, isSet, isTrue, objectsOf, prop } from '../rule-helpers/values.js';
 
 const MAPPINGS: Record<string, string> = {
   'AWS::EC2::Instance': 'BlockDeviceMappings',

@@ -1,5 +1,7 @@
 import type { Rule } from '../rule-types.js';
-import { compliant, isIntrinsic, isSet, nonCompliant, notApplicable, prop, resolveRef } from '../rule-helpers.js';
+import { compliant, nonCompliant, notApplicable } from '../rule-helpers/outcomes.js';
+import { resolveRef } from '../rule-helpers/refs.js';
+import { isIntrinsic, isSet, prop } from '../rule-helpers/values.js';
 
 const PATHS: Record<string, string> = {
   'AWS::EC2::Instance': 'MetadataOptions.HttpTokens',

@@ -1,6 +1,10 @@
 import type { Rule, RuleContext, RuleOutcome } from '../rule-types.js';
 import type { CfnResource, JsonObject } from '../types.js';
-import { isApplicationLb, isOpenToWorld, listenersOf, nonCompliant, objectsOf, outcomes, portRange, prop, redirectsToHttps, refTarget, refersTo, resourcesOfType, asNumber } from '../rule-helpers.js';
+import { isApplicationLb, listenersOf, redirectsToHttps } from '../rule-helpers/load-balancers.js';
+import { nonCompliant, outcomes } from '../rule-helpers/outcomes.js';
+import { refTarget, refersTo, resourcesOfType } from '../rule-helpers/refs.js';
+import { asNumber, objectsOf, prop } from '../rule-helpers/values.js';
+import { isOpenToWorld, portRange } from '../rule-helpers/vpc.js';
 
 /** Internet-facing ALBs that use the security group. */
 function publicAlbsUsing(ctx: RuleContext, groupId: string): { id: string; resource: CfnResource }[] {

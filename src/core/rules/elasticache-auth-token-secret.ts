@@ -1,5 +1,7 @@
 import type { Rule } from '../rule-types.js';
-import { compliant, isSet, nonCompliant, notApplicable, prop, textOf } from '../rule-helpers.js';
+import { compliant, nonCompliant, notApplicable } from '../rule-helpers/outcomes.js';
+import { textOf } from '../rule-helpers/text.js';
+import { isSet, prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'elasticache-auth-token-secret',

@@ -1,5 +1,6 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { compliant, isIntrinsic, isTrue, nonCompliant, outcomes, prop } from '../rule-helpers.js';
+import { compliant, nonCompliant, outcomes } from '../rule-helpers/outcomes.js';
+import { isIntrinsic, isTrue, prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'elasticache-in-transit-encryption',

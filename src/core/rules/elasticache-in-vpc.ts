@@ -1,5 +1,6 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { asList, isSet, nonCompliant, outcomes, prop } from '../rule-helpers.js';
+import { nonCompliant, outcomes } from '../rule-helpers/outcomes.js';
+import { asList, isSet, prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'elasticache-in-vpc',

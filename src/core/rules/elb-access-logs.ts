@@ -1,5 +1,7 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { isApplicationLb, isIntrinsic, isSet, isTrue, lbAttribute, nonCompliant, notApplicable, outcomes } from '../rule-helpers.js';
+import { isApplicationLb, lbAttribute } from '../rule-helpers/load-balancers.js';
+import { nonCompliant, notApplicable, outcomes } from '../rule-helpers/outcomes.js';
+import { isIntrinsic, isSet, isTrue } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'elb-access-logs',

@@ -1,5 +1,7 @@
 import type { Rule } from '../rule-types.js';
-import { compliant, isApplicationLb, isIntrinsic, isTrue, lbAttribute, nonCompliant, notApplicable } from '../rule-helpers.js';
+import { isApplicationLb, lbAttribute } from '../rule-helpers/load-balancers.js';
+import { compliant, nonCompliant, notApplicable } from '../rule-helpers/outcomes.js';
+import { isIntrinsic, isTrue } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'elb-drop-invalid-headers',

@@ -1,5 +1,9 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { compliant, getPath, isIntrinsic, nonCompliant, notApplicable, objectsOf, outcomes, prop, redirectsToHttps, resourcesOfType, refersTo, textOf } from '../rule-helpers.js';
+import { redirectsToHttps } from '../rule-helpers/load-balancers.js';
+import { compliant, nonCompliant, notApplicable, outcomes } from '../rule-helpers/outcomes.js';
+import { refersTo, resourcesOfType } from '../rule-helpers/refs.js';
+import { textOf } from '../rule-helpers/text.js';
+import { getPath, isIntrinsic, objectsOf, prop } from '../rule-helpers/values.js';
 
 /** Security policies that refuse TLS 1.0 and 1.1. */
 const TLS12_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]-|TLS-1-2-|FS-1-2-)/;

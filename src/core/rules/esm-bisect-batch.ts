@@ -1,5 +1,7 @@
 import type { Rule } from '../rule-types.js';
-import { compliant, eventSourceKind, isIntrinsic, isStreamKind, isTrue, nonCompliant, notApplicable, prop } from '../rule-helpers.js';
+import { eventSourceKind, isStreamKind } from '../rule-helpers/lambda.js';
+import { compliant, nonCompliant, notApplicable } from '../rule-helpers/outcomes.js';
+import { isIntrinsic, isTrue, prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'esm-bisect-batch',

@@ -1,5 +1,7 @@
 import type { Rule } from '../rule-types.js';
-import { asNumber, compliant, eventSourceKind, isIntrinsic, isStreamKind, nonCompliant, notApplicable, prop } from '../rule-helpers.js';
+import { eventSourceKind, isStreamKind } from '../rule-helpers/lambda.js';
+import { compliant, nonCompliant, notApplicable } from '../rule-helpers/outcomes.js';
+import { asNumber, isIntrinsic, prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'esm-max-retry-attempts',

@@ -1,6 +1,9 @@
 import type { Rule } from '../rule-types.js';
 import type { Json } from '../types.js';
-import { compliant, eventSourceKind, getCaseless, isIntrinsic, isObject, isSet, isStreamKind, nonCompliant, notApplicable, prop, resolveRef } from '../rule-helpers.js';
+import { eventSourceKind, isStreamKind } from '../rule-helpers/lambda.js';
+import { compliant, nonCompliant, notApplicable } from '../rule-helpers/outcomes.js';
+import { resolveRef } from '../rule-helpers/refs.js';
+import { getCaseless, isIntrinsic, isObject, isSet, prop } from '../rule-helpers/values.js';
 
 function redriveTarget(policy: Json | undefined): Json | undefined {
   if (typeof policy === 'string') {

@@ -1,5 +1,7 @@
 import type { Rule } from '../rule-types.js';
-import { asList, compliant, eventSourceKind, isIntrinsic, nonCompliant, notApplicable, prop } from '../rule-helpers.js';
+import { eventSourceKind } from '../rule-helpers/lambda.js';
+import { compliant, nonCompliant, notApplicable } from '../rule-helpers/outcomes.js';
+import { asList, isIntrinsic, prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'esm-report-batch-item-failures',

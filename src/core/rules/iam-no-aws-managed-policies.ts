@@ -1,5 +1,7 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { nonCompliant, outcomes, prop, textsOf } from '../rule-helpers.js';
+import { nonCompliant, outcomes } from '../rule-helpers/outcomes.js';
+import { textsOf } from '../rule-helpers/text.js';
+import { prop } from '../rule-helpers/values.js';
 import type { Json } from '../types.js';
 
 export const rule: Rule = {

@@ -1,5 +1,7 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { IAM_POLICY_TYPES, actionsOf, isAllow, nonCompliant, outcomes, policyDocumentsOf, statementsOf, trustPolicyOf } from '../rule-helpers.js';
+import { IAM_POLICY_TYPES, policyDocumentsOf, trustPolicyOf } from '../rule-helpers/iam-policies.js';
+import { actionsOf, isAllow, statementsOf } from '../rule-helpers/iam-statements.js';
+import { nonCompliant, outcomes } from '../rule-helpers/outcomes.js';
 
 export const rule: Rule = {
   id: 'iam-no-wildcard-actions',

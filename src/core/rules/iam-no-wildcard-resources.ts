@@ -1,17 +1,9 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import {
-  IAM_POLICY_TYPES,
-  actionsOf,
-  isAllow,
-  isWildcardOnly,
-  nonCompliant,
-  outcomes,
-  parseArn,
-  policyDocumentsOf,
-  resourcesOf,
-  statementsOf,
-  textOf,
-} from '../rule-helpers.js';
+import { isWildcardOnly, parseArn } from '../rule-helpers/arns.js';
+import { IAM_POLICY_TYPES, policyDocumentsOf } from '../rule-helpers/iam-policies.js';
+import { actionsOf, isAllow, resourcesOf, statementsOf } from '../rule-helpers/iam-statements.js';
+import { nonCompliant, outcomes } from '../rule-helpers/outcomes.js';
+import { textOf } from '../rule-helpers/text.js';
 
 /** Actions that only accept Resource "*" (no resource-level permissions). */
 const STAR_ONLY = new Set(

@@ -1,5 +1,8 @@
 import type { Rule } from '../rule-types.js';
-import { compliant, isS3Consumer, isSet, nonCompliant, notApplicable, pointsAtFunction, prop, resourcesOfType } from '../rule-helpers.js';
+import { isS3Consumer, pointsAtFunction } from '../rule-helpers/lambda.js';
+import { compliant, nonCompliant, notApplicable } from '../rule-helpers/outcomes.js';
+import { resourcesOfType } from '../rule-helpers/refs.js';
+import { isSet, prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'lambda-consumer-on-failure',

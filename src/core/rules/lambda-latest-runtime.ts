@@ -1,5 +1,6 @@
 import type { Rule } from '../rule-types.js';
-import { compliant, isIntrinsic, nonCompliant, notApplicable, prop } from '../rule-helpers.js';
+import { compliant, nonCompliant, notApplicable } from '../rule-helpers/outcomes.js';
+import { isIntrinsic, prop } from '../rule-helpers/values.js';
 
 /**
  * The newest Node.js runtime Lambda offers. Keep in step with aws-cdk-lib's

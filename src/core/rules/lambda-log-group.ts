@@ -1,5 +1,8 @@
 import type { Rule } from '../rule-types.js';
-import { compliant, isSet, nonCompliant, prop, resourcesOfType, textOf } from '../rule-helpers.js';
+import { compliant, nonCompliant } from '../rule-helpers/outcomes.js';
+import { resourcesOfType } from '../rule-helpers/refs.js';
+import { textOf } from '../rule-helpers/text.js';
+import { isSet, prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'lambda-log-group',

@@ -1,5 +1,8 @@
 import type { Rule } from '../rule-types.js';
-import { compliant, isSet, nonCompliant, notApplicable, parseArn, prop, textOf, textsOf } from '../rule-helpers.js';
+import { parseArn } from '../rule-helpers/arns.js';
+import { compliant, nonCompliant, notApplicable } from '../rule-helpers/outcomes.js';
+import { textOf, textsOf } from '../rule-helpers/text.js';
+import { isSet, prop } from '../rule-helpers/values.js';
 
 /** The ARN parts (region, account) of a SourceArn that hold a wildcard. */
 function wildcardParts(text: string): string[] {

@@ -1,5 +1,6 @@
 import type { Rule } from '../rule-types.js';
-import { asNumber, compliant, isIntrinsic, isSet, nonCompliant, notApplicable, prop } from '../rule-helpers.js';
+import { compliant, nonCompliant, notApplicable } from '../rule-helpers/outcomes.js';
+import { asNumber, isIntrinsic, isSet, prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'rds-backups',

@@ -1,5 +1,7 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { asList, ingressRulesOf, isSet, nonCompliant, notApplicable, outcomes, prop, securityGroupIds } from '../rule-helpers.js';
+import { nonCompliant, notApplicable, outcomes } from '../rule-helpers/outcomes.js';
+import { asList, isSet, prop } from '../rule-helpers/values.js';
+import { ingressRulesOf, securityGroupIds } from '../rule-helpers/vpc.js';
 
 export const rule: Rule = {
   id: 'rds-ingress-from-app-sg',

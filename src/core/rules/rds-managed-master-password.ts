@@ -1,5 +1,6 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { isIntrinsic, isSet, isTrue, nonCompliant, notApplicable, outcomes, prop } from '../rule-helpers.js';
+import { nonCompliant, notApplicable, outcomes } from '../rule-helpers/outcomes.js';
+import { isIntrinsic, isSet, isTrue, prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'rds-managed-master-password',

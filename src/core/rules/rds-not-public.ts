@@ -1,5 +1,6 @@
 import type { Rule } from '../rule-types.js';
-import { compliant, isFalse, isIntrinsic, isTrue, nonCompliant, prop } from '../rule-helpers.js';
+import { compliant, nonCompliant } from '../rule-helpers/outcomes.js';
+import { isFalse, isIntrinsic, isTrue, prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'rds-not-public',

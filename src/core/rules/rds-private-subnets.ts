@@ -1,5 +1,8 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { asList, compliant, isPublicSubnet, isSet, nonCompliant, notApplicable, outcomes, prop, refTarget, resolveRef } from '../rule-helpers.js';
+import { compliant, nonCompliant, notApplicable, outcomes } from '../rule-helpers/outcomes.js';
+import { refTarget, resolveRef } from '../rule-helpers/refs.js';
+import { asList, isSet, prop } from '../rule-helpers/values.js';
+import { isPublicSubnet } from '../rule-helpers/vpc.js';
 
 export const rule: Rule = {
   id: 'rds-private-subnets',

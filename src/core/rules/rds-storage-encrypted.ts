@@ -1,5 +1,6 @@
 import type { Rule } from '../rule-types.js';
-import { compliant, isIntrinsic, isSet, isTrue, nonCompliant, notApplicable, prop } from '../rule-helpers.js';
+import { compliant, nonCompliant, notApplicable } from '../rule-helpers/outcomes.js';
+import { isIntrinsic, isSet, isTrue, prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'rds-storage-encrypted',

@@ -1,5 +1,7 @@
 import type { Rule } from '../rule-types.js';
-import { compliant, isSet, nonCompliant, prop, refersTo } from '../rule-helpers.js';
+import { compliant, nonCompliant } from '../rule-helpers/outcomes.js';
+import { refersTo } from '../rule-helpers/refs.js';
+import { isSet, prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 's3-access-logs',

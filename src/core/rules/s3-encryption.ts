@@ -1,5 +1,6 @@
 import type { Rule } from '../rule-types.js';
-import { compliant, getPath, isSet, nonCompliant, objectsOf, prop } from '../rule-helpers.js';
+import { compliant, nonCompliant } from '../rule-helpers/outcomes.js';
+import { getPath, isSet, objectsOf, prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 's3-encryption',

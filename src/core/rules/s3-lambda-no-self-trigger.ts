@@ -1,25 +1,12 @@
 import type { Rule, RuleContext, RuleOutcome } from '../rule-types.js';
 import type { CfnResource } from '../types.js';
-import {
-  functionRoleId,
-  getCaseless,
-  getPath,
-  isAllow,
-  nonCompliant,
-  objectsOf,
-  outcomes,
-  prop,
-  resolveRef,
-  resourcesOf,
-  rolePolicyDocuments,
-  statementGrants,
-  statementsOf,
-  textOf,
-} from '../rule-helpers.js';
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+import { rolePolicyDocuments } from '../rule-helpers/iam-policies.js';
+import { isAllow, resourcesOf, statementGrants, statementsOf } from '../rule-helpers/iam-statements.js';
+import { functionRoleId } from '../rule-helpers/lambda.js';
+import { nonCompliant, outcomes } from '../rule-helpers/outcomes.js';
+import { resolveRef } from '../rule-helpers/refs.js';
+import { escapeRegExp, textOf } from '../rule-helpers/text.js';
+import { getCaseless, getPath, objectsOf, prop } from '../rule-helpers/values.js';
 
 /**
  * The key part of an object ARN in this bucket ("out/*" for

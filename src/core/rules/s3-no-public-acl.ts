@@ -1,5 +1,7 @@
 import type { Rule } from '../rule-types.js';
-import { compliant, nonCompliant, prop, textOf } from '../rule-helpers.js';
+import { compliant, nonCompliant } from '../rule-helpers/outcomes.js';
+import { textOf } from '../rule-helpers/text.js';
+import { prop } from '../rule-helpers/values.js';
 
 const PUBLIC_ACLS = new Set(['PublicRead', 'PublicReadWrite', 'AuthenticatedRead']);
 

@@ -1,5 +1,6 @@
 import type { Rule } from '../rule-types.js';
-import { compliant, isSet, nonCompliant, prop } from '../rule-helpers.js';
+import { compliant, nonCompliant } from '../rule-helpers/outcomes.js';
+import { isSet, prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 's3-no-website-hosting',

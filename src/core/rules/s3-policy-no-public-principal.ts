@@ -1,5 +1,7 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { isAllow, isWildcardPrincipal, nonCompliant, outcomes, prop, statementsOf } from '../rule-helpers.js';
+import { isAllow, isWildcardPrincipal, statementsOf } from '../rule-helpers/iam-statements.js';
+import { nonCompliant, outcomes } from '../rule-helpers/outcomes.js';
+import { prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 's3-policy-no-public-principal',

@@ -1,5 +1,8 @@
 import type { Rule } from '../rule-types.js';
-import { bucketPolicies, compliant, deniesInsecureTransport, nonCompliant, prop } from '../rule-helpers.js';
+import { deniesInsecureTransport } from '../rule-helpers/iam-statements.js';
+import { compliant, nonCompliant } from '../rule-helpers/outcomes.js';
+import { bucketPolicies } from '../rule-helpers/s3.js';
+import { prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 's3-ssl-only',

@@ -1,5 +1,7 @@
 import type { Rule } from '../rule-types.js';
-import { compliant, isIntrinsic, isLogBucket, nonCompliant, notApplicable, prop } from '../rule-helpers.js';
+import { compliant, nonCompliant, notApplicable } from '../rule-helpers/outcomes.js';
+import { isLogBucket } from '../rule-helpers/s3.js';
+import { isIntrinsic, prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 's3-versioning',

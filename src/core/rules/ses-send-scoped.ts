@@ -1,5 +1,8 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { IAM_POLICY_TYPES, hasConditionKey, isAllow, nonCompliant, outcomes, policyDocumentsOf, resourcesOf, statementGrants, statementsOf, textOf } from '../rule-helpers.js';
+import { IAM_POLICY_TYPES, policyDocumentsOf } from '../rule-helpers/iam-policies.js';
+import { hasConditionKey, isAllow, resourcesOf, statementGrants, statementsOf } from '../rule-helpers/iam-statements.js';
+import { nonCompliant, outcomes } from '../rule-helpers/outcomes.js';
+import { textOf } from '../rule-helpers/text.js';
 
 const SEND_ACTIONS = ['ses:SendEmail', 'ses:SendRawEmail', 'ses:SendTemplatedEmail', 'ses:SendBulkEmail', 'ses:SendBulkTemplatedEmail'];
 

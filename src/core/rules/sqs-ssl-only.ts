@@ -1,5 +1,8 @@
 import type { Rule } from '../rule-types.js';
-import { compliant, deniesInsecureTransport, nonCompliant, prop, resourcesReferencing } from '../rule-helpers.js';
+import { deniesInsecureTransport } from '../rule-helpers/iam-statements.js';
+import { compliant, nonCompliant } from '../rule-helpers/outcomes.js';
+import { resourcesReferencing } from '../rule-helpers/refs.js';
+import { prop } from '../rule-helpers/values.js';
 
 export const rule: Rule = {
   id: 'sqs-ssl-only',

@@ -1,5 +1,5 @@
 import type { Rule, RuleOutcome } from '../rule-types.js';
-import { nonCompliant, outcomes } from '../rule-helpers.js';
+import { nonCompliant, outcomes } from '../rule-helpers/outcomes.js';
 
 /** Resources holding data that a stack delete or replacement would destroy (DynamoDB: see dynamodb-retain). */
 const STATEFUL_TYPES = [
