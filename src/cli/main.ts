@@ -144,7 +144,10 @@ function processIo(): Io {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    // A getter: touching process.stdin sets up a stream (about 1 ms), which only prompts need.
+    get interactive() {
+      return Boolean(process.stdin.isTTY && process.stdout.isTTY);
+    },
     env: process.env,
     cwd: process.cwd(),
   };

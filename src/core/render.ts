@@ -36,9 +36,17 @@ export function render(pattern: PatternDefinition, params: Params, load: Fragmen
   return stampDeployments(ordered as unknown as CfnTemplate, hash);
 }
 
+/** Replaces each `!Param`; subtrees without one are returned as they are (rendering stays cheap). */
 function substitute(node: Json, params: Params, pattern: string): Json {
-  if (Array.isArray(node)) return node.map((n) => substitute(n, params, pattern));
   if (node === null || typeof node !== 'object') return node;
+  if (Array.isArray(node)) {
+    let out: Json[] | undefined;
+    node.forEach((item, i) => {
+      const next = substitute(item, params, pattern);
+      if (next !== item) (out ??= [...node])[i] = next;
+    });
+    return out ?? node;
+  }
   const keys = Object.keys(node);
   if (keys.length === 1 && keys[0] === PARAM_KEY) {
     const name = node[PARAM_KEY];
@@ -47,7 +55,11 @@ function substitute(node: Json, params: Params, pattern: string): Json {
     }
     return params[name] as Json;
   }
-  const out: JsonObject = {};
-  for (const key of keys) out[key] = substitute(node[key] as Json, params, pattern);
-  return out;
+  let out: JsonObject | undefined;
+  for (const key of keys) {
+    const value = node[key] as Json;
+    const next = substitute(value, params, pattern);
+    if (next !== value) (out ??= { ...node })[key] = next;
+  }
+  return out ?? node;
 }
