@@ -35,7 +35,7 @@ function program(io: Io, run: (load: () => Promise<CommandModule>, args: unknown
     })
     .addHelpText(
       'after',
-      examples(['archctl patterns', 'archctl init todo my-app --region eu-west-1', 'archctl render todo --set cache=dax', 'archctl validate']) +
+      examples(['archctl patterns', 'archctl init todo my-app --region eu-west-1', 'archctl render todo --set cache=dax', 'archctl validate', 'archctl package todo']) +
         '\nExit codes: 0 success, 1 failure or findings, 2 usage error.\n',
     );
 
@@ -73,6 +73,20 @@ function program(io: Io, run: (load: () => Promise<CommandModule>, args: unknown
     .option('--show-suppressed', 'also list suppressed findings with their reasons')
     .addHelpText('after', examples(['archctl validate todo', 'archctl validate --dir my-app', 'archctl validate todo --set cache=both --json']))
     .action((...args) => run(() => import('./commands/validate.js'), args, args.at(-1) as Command));
+
+  p.command('package')
+    .description('bundle the Lambda handlers into deterministic zips, with a manifest of sizes and hashes')
+    .argument('[pattern]', "a pattern name; without it, the project's archctl.json")
+    .option('--dir <dir>', 'project folder', '.')
+    .option('--set <key=value>', 'override a parameter; repeat for more', collect, [])
+    .option('--out-dir <dir>', 'where the zips and manifest.json go (default: <dir>/.archctl/build)')
+    .option('--handlers <dir>', "folder of handler sources, <pattern>/<function>.ts (default: archctl's own)")
+    .addHelpText(
+      'after',
+      examples(['archctl package todo', 'archctl package --dir my-app --json', 'archctl package todo --out-dir build']) +
+        '\nEach handler (index.mjs and the chunks it imports statically) must stay within 50 KB unzipped;\nchunks loaded through import(), such as the DAX client, are counted apart. Exit code 1 when one is over.\n',
+    )
+    .action((...args) => run(() => import('./commands/package.js'), args, args.at(-1) as Command));
 
   p.command('rules')
     .description('list the security rules validate applies, with what each asks for')
