@@ -35,7 +35,7 @@ function program(io: Io, run: (load: () => Promise<CommandModule>, args: unknown
     })
     .addHelpText(
       'after',
-      examples(['archctl patterns', 'archctl init todo my-app --region eu-west-1', 'archctl render todo --set cache=dax', 'archctl validate', 'archctl package todo']) +
+      examples(['archctl patterns', 'archctl init todo my-app --region eu-west-1', 'archctl render todo --set cache=dax', 'archctl validate', 'archctl package todo', 'archctl dev todo']) +
         '\nExit codes: 0 success, 1 failure or findings, 2 usage error.\n',
     );
 
@@ -87,6 +87,21 @@ function program(io: Io, run: (load: () => Promise<CommandModule>, args: unknown
         '\nEach handler (index.mjs and the chunks it imports statically) must stay within 50 KB unzipped;\nchunks loaded through import(), such as the DAX client, are counted apart. Exit code 1 when one is over.\n',
     )
     .action((...args) => run(() => import('./commands/package.js'), args, args.at(-1) as Command));
+
+  p.command('dev')
+    .description('run the stack on this machine: DynamoDB, S3, Cognito, Lambda and API Gateway emulated, no AWS account')
+    .argument('[pattern]', "a pattern name; without it, the project's archctl.json")
+    .option('--dir <dir>', 'project folder', '.')
+    .option('--set <key=value>', 'override a parameter; repeat for more', collect, [])
+    .option('--port <port>', "the API's port (0 picks a free one); the other services always take free ports", '3000')
+    .option('--outputs-file <file>', 'where the outputs and endpoints JSON goes (default: <dir>/.archctl/local/outputs.json)')
+    .option('--persist', 'keep DynamoDB and S3 data under <dir>/.archctl/local/ across runs')
+    .addHelpText(
+      'after',
+      examples(['archctl dev todo', 'archctl dev todo --port 0 --outputs-file outputs.json', 'archctl dev --dir my-app --persist', 'archctl dev todo --json > outputs.json']) +
+        '\nStays up until Ctrl-C or SIGTERM, then stops every service and exits 0. Users, tokens and secrets\nlast one run; --persist keeps the table and bucket contents. Sign-up codes are printed on stderr.\n',
+    )
+    .action((...args) => run(() => import('./commands/dev.js'), args, args.at(-1) as Command));
 
   p.command('rules')
     .description('list the security rules validate applies, with what each asks for')
