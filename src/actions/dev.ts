@@ -3,9 +3,6 @@
 // command renders the events.
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { ArchctlError } from '../core/errors.js';
 import { resolveIntrinsics, type StackValues } from '../core/intrinsics.js';
@@ -13,6 +10,7 @@ import { OPTIONAL_MODULES, planPackage } from '../core/package-plan.js';
 import type { CfnTemplate, Json, JsonObject } from '../core/types.js';
 import { startApi, type CognitoAuthorizerConfig, type LocalApi } from '../local/apigw/index.js';
 import { startIdentityPool, startUserPool, userPoolClientFromTemplate, userPoolFromTemplate, type LocalIdentityPool, type LocalUserPool, type UserPoolClientConfig, type UserPoolConfig } from '../local/cognito/index.js';
+import { startDynamoDB } from '../local/dynamodb.js';
 import { CredentialStore } from '../local/credentials.js';
 import { functionConfigFromTemplate, type LambdaFunctionConfig } from '../local/lambda/index.js';
 import { authenticatedRolePolicies, startS3, type LocalS3 } from '../local/s3/index.js';
@@ -227,13 +225,6 @@ function stackValuesFor(template: CfnTemplate, name: string, region: string): St
   };
 }
 
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
 /** DynamoDB's JSON protocol, straight to dynalite: no SDK needed to create tables. */
 async function dynamoCall(endpoint: string, action: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(endpoint, {
@@ -322,20 +313,12 @@ export async function startTemplate(pattern: string, template: CfnTemplate, opts
       }),
     );
 
-    // DynamoDB on dynalite.
-    const dynalite = createRequire(import.meta.url)('dynalite') as (o: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number; path?: string }) => Server;
+    // DynamoDB on dynalite, in its own process.
     const dynamoPath = opts.persist ? join(localDir, 'dynamodb') : undefined;
     if (dynamoPath) mkdirSync(dynamoPath, { recursive: true });
-    const dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(dynamoPath ? { path: dynamoPath } : {}) });
-    const dynamoPort = await listen(dynamoServer);
-    closers.push(
-      () =>
-        new Promise<void>((resolve, reject) => {
-          dynamoServer.close((err) => (err ? reject(err) : resolve()));
-          dynamoServer.closeAllConnections();
-        }),
-    );
-    const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
+    const dynamo = await startDynamoDB(dynamoPath ? { path: dynamoPath } : {});
+    closers.push(() => dynamo.close());
+    const dynamoEndpoint = dynamo.url;
     for (const [id, table] of ofType('AWS::DynamoDB::Table')) {
       const p = table.Properties ?? {};
       const spec: JsonObject = { TableName: values.refs[id]!, KeySchema: p.KeySchema ?? null, AttributeDefinitions: p.AttributeDefinitions ?? null, BillingMode: 'PAY_PER_REQUEST' };
