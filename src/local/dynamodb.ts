@@ -10,8 +10,8 @@ export interface LocalDynamoDB {
 /**
  * DynamoDB on dynalite, in a child process of its own: as on AWS, the
  * database does not share an event loop (or a core) with API Gateway and the
- * functions that call it. The child exits with its parent, even a killed one
- * (it watches the IPC channel).
+ * functions that call it. close() ends it with SIGTERM; if the parent dies
+ * first, the closed IPC channel makes it shut its server and end.
  */
 export async function startDynamoDB(opts: { path?: string; host?: string } = {}): Promise<LocalDynamoDB> {
   const dynalitePath = createRequire(import.meta.url).resolve('dynalite');
@@ -20,8 +20,8 @@ export async function startDynamoDB(opts: { path?: string; host?: string } = {})
     const dynalite = require(${JSON.stringify(dynalitePath)});
     const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0${opts.path ? `, path: ${JSON.stringify(opts.path)}` : ''} });
     server.listen(0, ${JSON.stringify(host)}, () => process.send({ port: server.address().port }));
-    process.on('disconnect', () => process.exit(0));
-    process.on('SIGTERM', () => { server.close(() => process.exit(0)); server.closeAllConnections(); });`;
+    // Orphaned (the parent died): close, and the process ends with nothing left to do.
+    process.on('disconnect', () => { server.close(); server.closeAllConnections(); });`;
   const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
