@@ -28,14 +28,15 @@ function why(err: unknown): string {
  * (fsync), then takes the target's name. With `overwrite: false` the last step
  * is a hard link, which fails if the target appeared meanwhile.
  */
-export function writeFileAtomic(path: string, data: string, options: { createDir?: boolean; overwrite?: boolean } = {}): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array, options: { createDir?: boolean; overwrite?: boolean } = {}): void {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     if (options.createDir) mkdirSync(dir, { recursive: true });
     const fd = openSync(temp, 'wx');
     try {
-      writeSync(fd, data);
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

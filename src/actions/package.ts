@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { ArchctlError } from '../core/errors.js';
 import { classifyOutputs, describePackage, HANDLER_BUDGET_BYTES, planPackage, type PackagedFunction, type PackageManifest, type PackagePlan } from '../core/package-plan.js';
 import type { CfnTemplate } from '../core/types.js';
@@ -97,7 +97,7 @@ export async function packageTemplate(pattern: string, template: CfnTemplate, op
   } catch (err) {
     throw new ArchctlError(`cannot create ${opts.outDir}: ${(err as Error).message}`, 'choose a writable folder with --out-dir');
   }
-  for (const { fn, zip } of built) writeBytesAtomic(join(opts.outDir, fn.zip), zip);
+  for (const { fn, zip } of built) writeFileAtomic(join(opts.outDir, fn.zip), zip);
   writeFileAtomic(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
 
   // Only now that the new manifest names the new zips: an interrupted run leaves the old set usable.
@@ -114,23 +114,5 @@ function readPreviousZips(manifestFile: string): string[] {
     return (old.functions ?? []).map((f) => f?.zip).filter((z): z is string => typeof z === 'string' && OUR_ZIP.test(z));
   } catch {
     return [];
-  }
-}
-
-/** writeFileAtomic for bytes: a temporary file beside the target, fsync, rename. */
-function writeBytesAtomic(path: string, data: Uint8Array): void {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const fd = openSync(temp, 'wx');
-    try {
-      for (let done = 0; done < data.length; ) done += writeSync(fd, data, done);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, path);
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw new ArchctlError(`cannot write ${path}: ${(err as Error).message}`, 'choose a writable folder with --out-dir');
   }
 }
