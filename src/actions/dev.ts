@@ -298,7 +298,8 @@ export async function startTemplate(pattern: string, template: CfnTemplate, opts
     closers.push(() => rmSync(bundleRoot, { recursive: true, force: true }));
     const plan = planPackage(template, pattern);
     const modulePaths: Record<string, string> = {};
-    await Promise.all(
+    // allSettled: on a failure, every bundle has stopped writing before the cleanup removes the folder.
+    const bundled = await Promise.allSettled(
       plan.functions.map(async (fn) => {
         emit({ type: 'bundling', logicalId: fn.logicalId, entry: `${pattern}/${fn.entry.split('/').pop()}` });
         // DAX_ENDPOINT is dropped locally (below), so the DAX client is never loaded: left out.
@@ -312,6 +313,8 @@ export async function startTemplate(pattern: string, template: CfnTemplate, opts
         modulePaths[fn.logicalId] = join(out, 'index.mjs');
       }),
     );
+    const failed = bundled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
 
     // DynamoDB on dynalite, in its own process.
     const dynamoPath = opts.persist ? join(localDir, 'dynamodb') : undefined;

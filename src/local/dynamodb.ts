@@ -22,12 +22,14 @@ export async function startDynamoDB(opts: { path?: string; host?: string } = {})
     server.listen(0, ${JSON.stringify(host)}, () => process.send({ port: server.address().port }));
     // Orphaned (the parent died): close, and the process ends with nothing left to do.
     process.on('disconnect', () => { server.close(); server.closeAllConnections(); });`;
-  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  // detached: a terminal's Ctrl-C goes to archctl, which then stops this child itself.
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], detached: true });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port?: number }) => (typeof m?.port === 'number' ? resolve(m.port) : reject(new Error('no port'))));
+    child.once('error', (err) => reject(new ArchctlError(`cannot start local DynamoDB: ${err.message}`, 'reinstall archctl (npm ci)')));
     child.once('exit', (code) => reject(new ArchctlError(`local DynamoDB (dynalite) stopped at start (exit ${String(code)}): ${stderr.trim().split('\n').pop() ?? ''}`, 'reinstall archctl (npm ci), or check the --persist folder is writable')));
   });
   return {

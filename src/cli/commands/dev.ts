@@ -28,13 +28,14 @@ function parsePort(value: string): number {
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
+/**
+ * Resolves on the first SIGINT or SIGTERM. The listeners stay: a second
+ * Ctrl-C while the stack stops is ignored instead of killing the process
+ * half-way through its cleanup.
+ */
 function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolveSignal) => {
-    const on = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-      resolveSignal(signal);
-    };
+    const on = (signal: NodeJS.Signals) => resolveSignal(signal);
     process.on('SIGINT', on);
     process.on('SIGTERM', on);
   });

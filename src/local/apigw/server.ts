@@ -386,7 +386,8 @@ export async function startApi(options: StartApiOptions): Promise<LocalApi> {
   }
 
   async function serve(incoming: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(incoming.url ?? '/', 'http://local');
+    // The request target is a path: parsed against a fixed origin so that `//host/...` stays a path.
+    const url = new URL(`http://local${(incoming.url ?? '/').startsWith('/') ? (incoming.url ?? '/') : '/'}`);
     const pairs: [string, string][] = [];
     for (let i = 0; i + 1 < incoming.rawHeaders.length; i += 2) pairs.push([incoming.rawHeaders[i]!, incoming.rawHeaders[i + 1]!]);
     const req: Request = {
