@@ -4,6 +4,7 @@
 import { build } from 'esbuild';
 import { generateKeyPairSync, randomUUID, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPattern } from '../../src/actions/render.js';
@@ -171,6 +172,19 @@ describe('routing and CORS', () => {
     }
     const wrongStage = await fetch(api.url.replace(/\/prod$/, '/dev/todos'));
     expect(wrongStage.status).toBe(403);
+  });
+
+  it('keeps a request target that starts with // a path: //host/prod/todos is no route, not /prod/todos', async () => {
+    const { port } = new URL(api.url);
+    const head = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end('GET //evil/prod/todos HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      let data = '';
+      socket.on('data', (chunk: Buffer) => (data += chunk.toString()));
+      socket.on('end', () => resolve(data));
+      socket.on('error', reject);
+    });
+    expect(head.split('\r\n')[0]).toBe('HTTP/1.1 403 Forbidden');
+    expect(head).toContain('Missing Authentication Token');
   });
 
   it("uses API Gateway's own bodies when the template has no gateway responses", async () => {
