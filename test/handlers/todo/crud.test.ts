@@ -4,18 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvent, ApiResponse } from '../../../handlers/todo/lib/event.js';
 import { apiEvent, startDynalite, type EventOptions, type LocalDynamo } from '../../support/dynalite.js';
+import { loadTodoHandlers, type Handler } from '../../support/todo-handlers.js';
 
-type Handler = (event: ApiEvent) => Promise<ApiResponse>;
 let local: LocalDynamo;
 let list: Handler, get: Handler, create: Handler, update: Handler, remove: Handler;
 
 beforeAll(async () => {
   local = await startDynalite();
-  ({ handler: list } = await import('../../../handlers/todo/list-todos.js'));
-  ({ handler: get } = await import('../../../handlers/todo/get-todo.js'));
-  ({ handler: create } = await import('../../../handlers/todo/create-todo.js'));
-  ({ handler: update } = await import('../../../handlers/todo/update-todo.js'));
-  ({ handler: remove } = await import('../../../handlers/todo/delete-todo.js'));
+  ({ list, get, create, update, remove } = await loadTodoHandlers());
 });
 afterAll(() => local.close());
 
