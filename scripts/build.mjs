@@ -55,7 +55,7 @@ await build({
   platform: 'node',
   target: 'node20',
   // commander is bundled (it is on every start-up path); the UI libraries load lazily where used.
-  external: ['chalk', 'ora', '@inquirer/prompts', 'esbuild'],
+  external: ['chalk', 'ora', '@inquirer/prompts', 'esbuild', '@aws-sdk/*'],
   // commander is CommonJS: give the bundle a require() for the node: built-ins it asks for.
   banner: { js: "import { createRequire as __archctlRequire } from 'node:module'; const require = __archctlRequire(import.meta.url);" },
   minifyWhitespace: true,

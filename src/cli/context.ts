@@ -13,6 +13,8 @@ export interface Io {
   interactive: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Waits between AWS polls and retries; tests pass one that returns at once. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface CommandContext {

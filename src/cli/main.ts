@@ -18,7 +18,7 @@ const examples = (lines: string[]): string => `\nExamples:\n${lines.map((l) => `
  */
 function program(io: Io, run: (load: () => Promise<CommandModule>, args: unknown[], cmd: Command) => Promise<void>): Command {
   const p = new Command('archctl')
-    .description('Render, check and run reference AWS architectures as CloudFormation.')
+    .description('Render, check, run and deploy reference AWS architectures as CloudFormation.')
     .option('--json', 'print data as JSON on stdout')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .option('-y, --yes', 'accept defaults and confirmations; never prompt')
@@ -35,7 +35,7 @@ function program(io: Io, run: (load: () => Promise<CommandModule>, args: unknown
     })
     .addHelpText(
       'after',
-      examples(['archctl patterns', 'archctl init todo my-app --region eu-west-1', 'archctl render todo --set cache=dax', 'archctl validate', 'archctl package todo', 'archctl dev todo']) +
+      examples(['archctl patterns', 'archctl init todo my-app --region eu-west-1', 'archctl render todo --set cache=dax', 'archctl validate', 'archctl dev todo', 'archctl bootstrap --region eu-west-1', 'archctl deploy']) +
         '\nExit codes: 0 success, 1 failure or findings, 2 usage error.\n',
     );
 
@@ -102,6 +102,79 @@ function program(io: Io, run: (load: () => Promise<CommandModule>, args: unknown
         '\nStays up until Ctrl-C or SIGTERM, then stops every service and exits 0. Users, tokens and secrets\nlast one run; --persist keeps the table and bucket contents. Sign-up codes are printed on stderr.\n',
     )
     .action((...args) => run(() => import('./commands/dev.js'), args, args.at(-1) as Command));
+
+  // The AWS commands share how they find the stack: archctl.json (or --stack-name), stage, region, profile.
+  const onStack = (c: Command): Command =>
+    c
+      .option('--dir <dir>', 'project folder', '.')
+      .option('--stage <stage>', 'deployment stage: the stack is <name>-<stage>; prod gets termination protection', 'dev')
+      .option('--stack-name <name>', 'the stack (default: <project name>-<stage>)')
+      .option('--region <region>', "AWS region (default: archctl.json's, then AWS_REGION, then the profile's)")
+      .option('--profile <profile>', 'named profile of ~/.aws/config (default: the SDK credential chain)');
+
+  onStack(
+    p
+      .command('bootstrap')
+      .description('create or update the per-account, per-region stack holding the artifact bucket deploy uploads to')
+      .addHelpText('after', examples(['archctl bootstrap --region eu-west-1', 'archctl bootstrap --profile prod --region us-east-1']) + '\nIdempotent: run it again after upgrading archctl. Costs only S3 storage of the uploaded zips and templates.\n'),
+  ).action((...args) => run(() => import('./commands/bootstrap.js'), args, args.at(-1) as Command));
+
+  const deployLike = (c: Command): Command =>
+    onStack(c)
+      .argument('[pattern]', "a pattern name; without it, the project's archctl.json")
+      .option('--set <key=value>', 'override a pattern parameter; repeat for more', collect, [])
+      .option('--parameters <key=value>', 'same as --set; repeat for more', collect, []);
+
+  deployLike(p.command('deploy').description('render, validate, package and deploy the stack through a reviewed CloudFormation change set'))
+    .option('--no-execute', 'create the change set and show it, but do not run it')
+    .option('--allow-replace', 'allow replacing stateful resources (tables, buckets, user pools...): their data is lost')
+    .option('--hotswap', 'development shortcut: when only Lambda code changed, update the functions directly (the stack drifts)')
+    .option('--outputs-file <file>', 'also write the outputs as JSON to this file')
+    .option('--skip-resources <ids>', 'with a stack in UPDATE_ROLLBACK_FAILED: logical ids to skip when continuing the rollback (comma-separated)')
+    .addHelpText(
+      'after',
+      examples([
+        'archctl deploy --region eu-west-1',
+        'archctl deploy --stage prod --yes --outputs-file outputs.json',
+        'archctl deploy todo --set cache=dax --no-execute',
+        'archctl deploy --hotswap',
+      ]) + '\nAsks before changing anything unless --yes; without a terminal and without --yes it stops (exit 2).\nA deploy with nothing changed makes one API call and creates no change set.\n',
+    )
+    .action((...args) => run(() => import('./commands/deploy.js'), args, args.at(-1) as Command));
+
+  deployLike(p.command('diff').description('show what a deploy would change (a change set, deleted afterwards), without changing anything'))
+    .addHelpText('after', examples(['archctl diff', 'archctl diff --set cache=both --json']))
+    .action((...args) => run(() => import('./commands/diff.js'), args, args.at(-1) as Command));
+
+  onStack(p.command('status').description("the stack's state, outputs, last events and drift"))
+    .option('--events <n>', 'how many recent events to show', '10')
+    .option('--no-drift', 'skip drift detection (it takes a few seconds)')
+    .addHelpText('after', examples(['archctl status', 'archctl status --stage prod --no-drift', 'archctl status --json']))
+    .action((...args) => run(() => import('./commands/status.js'), args, args.at(-1) as Command));
+
+  onStack(p.command('outputs').description("print the deployed stack's outputs (API URL, pool ids, bucket...)"))
+    .addHelpText('after', examples(['archctl outputs', 'archctl outputs --json > outputs.json']))
+    .action((...args) => run(() => import('./commands/outputs.js'), args, args.at(-1) as Command));
+
+  onStack(p.command('logs').description("print a function's CloudWatch logs"))
+    .argument('<function>', 'the function: its logical id (ListTodos or ListTodosFunction) or list-todos')
+    .option('--since <duration>', 'how far back: 30s, 10m, 2h, 1d', '10m')
+    .option('--follow', 'keep printing new log events until Ctrl-C')
+    .option('--filter <pattern>', 'a CloudWatch Logs filter pattern, such as ERROR')
+    .addHelpText('after', examples(['archctl logs ListTodos', 'archctl logs create-todo --since 1h --filter ERROR', 'archctl logs ListTodos --follow']))
+    .action((...args) => run(() => import('./commands/logs.js'), args, args.at(-1) as Command));
+
+  onStack(p.command('destroy').description('delete the stack, after listing what is retained and what is deleted with its data'))
+    .option('--retain <ids>', 'with a stack in DELETE_FAILED: logical ids to leave in place (comma-separated)')
+    .addHelpText(
+      'after',
+      examples(['archctl destroy', 'archctl destroy --stage dev --yes']) + '\nAsks you to type the stack name unless --yes. Retained resources (tables, buckets, user pools) stay, and keep costing, until you delete them.\n',
+    )
+    .action((...args) => run(() => import('./commands/destroy.js'), args, args.at(-1) as Command));
+
+  onStack(p.command('smoke').description('check a deployed todo stack end to end with a temporary user, then remove it'))
+    .addHelpText('after', examples(['archctl smoke', 'archctl smoke --stage prod --json']))
+    .action((...args) => run(() => import('./commands/smoke.js'), args, args.at(-1) as Command));
 
   p.command('rules')
     .description('list the security rules validate applies, with what each asks for')

@@ -1,0 +1,156 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import { STSClient } from '@aws-sdk/client-sts';
+import { ArchctlError } from '../core/errors.js';
+import { checkRegion } from '../core/regions.js';
+import { toArchctlError } from './errors.js';
+import { DEFAULT_RETRY, withRetry, type RetryOptions } from './retry.js';
+
+export interface SessionOptions {
+  region: string;
+  /** A named profile of ~/.aws/config; the SDK's default chain when absent. */
+  profile?: string | undefined;
+  retry?: Partial<RetryOptions>;
+  /** Told about each throttled or failed attempt that will be retried. */
+  onRetry?: (operation: string, err: unknown, waitMs: number) => void;
+}
+
+/**
+ * The only place SDK clients are built (DESIGN.md). Credentials come from the
+ * SDK's default provider chain (env, SSO, profiles, web identity, container,
+ * instance metadata) or --profile; AWS_ENDPOINT_URL and
+ * AWS_ENDPOINT_URL_<SERVICE> are honoured by the SDK itself. Every call goes
+ * through `call`, which retries throttling with backoff and maps errors to
+ * one line with a fix.
+ */
+export class AwsSession {
+  /** Every API call attempted, as "Service:Operation", in order: what the bench counts. */
+  readonly calls: string[] = [];
+  private readonly clients = new Map<string, unknown>();
+  private readonly retry: RetryOptions;
+
+  constructor(readonly options: SessionOptions) {
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+  }
+
+  get region(): string {
+    return this.options.region;
+  }
+
+  get profile(): string | undefined {
+    return this.options.profile;
+  }
+
+  private client<T>(key: string, make: (config: ClientConfig) => T): T {
+    let c = this.clients.get(key) as T | undefined;
+    if (!c) {
+      // One SDK attempt: our retry wraps every call (see retry.ts).
+      c = make({ region: this.region, maxAttempts: 1, ...(this.profile ? { profile: this.profile } : {}) });
+      this.clients.set(key, c);
+    }
+    return c;
+  }
+
+  get cloudFormation(): CloudFormationClient {
+    return this.client('cfn', (c) => new CloudFormationClient(c));
+  }
+  get s3(): S3Client {
+    return this.client('s3', (c) => new S3Client(c));
+  }
+  get lambda(): LambdaClient {
+    return this.client('lambda', (c) => new LambdaClient(c));
+  }
+  get logs(): CloudWatchLogsClient {
+    return this.client('logs', (c) => new CloudWatchLogsClient(c));
+  }
+  get sts(): STSClient {
+    return this.client('sts', (c) => new STSClient(c));
+  }
+  get cognitoIdp(): CognitoIdentityProviderClient {
+    return this.client('cognito-idp', (c) => new CognitoIdentityProviderClient(c));
+  }
+  get cognitoIdentity(): CognitoIdentityClient {
+    return this.client('cognito-identity', (c) => new CognitoIdentityClient(c));
+  }
+
+  /** Runs one API call with retries; failures become an ArchctlError naming the operation. */
+  async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await this.attempt(operation, fn);
+    } catch (err) {
+      throw toArchctlError(err, { operation, region: this.region, profile: this.profile });
+    }
+  }
+
+  /** Like call, but an error `expected` accepts (a stack that does not exist, a missing object) gives undefined. */
+  async tryCall<T>(operation: string, fn: () => Promise<T>, expected: (err: unknown) => boolean): Promise<T | undefined> {
+    try {
+      return await this.attempt(operation, fn);
+    } catch (err) {
+      if (expected(err)) return undefined;
+      throw toArchctlError(err, { operation, region: this.region, profile: this.profile });
+    }
+  }
+
+  /** Waits between polls with the session's clock, so tests run instantly. */
+  sleep(ms: number): Promise<void> {
+    return this.retry.sleep(ms);
+  }
+
+  private attempt<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    return withRetry(
+      () => {
+        this.calls.push(operation);
+        return fn();
+      },
+      this.retry,
+      (err, wait) => this.options.onRetry?.(operation, err, wait),
+    );
+  }
+
+  destroy(): void {
+    for (const c of this.clients.values()) (c as { destroy(): void }).destroy();
+    this.clients.clear();
+  }
+}
+
+interface ClientConfig {
+  region: string;
+  maxAttempts: number;
+  profile?: string;
+}
+
+export interface RegionSources {
+  flag?: string | undefined;
+  project?: string | undefined;
+  env: NodeJS.ProcessEnv;
+  profile?: string | undefined;
+}
+
+/**
+ * --region, else the project's region (archctl.json), else AWS_REGION, else
+ * the profile's region in ~/.aws/config. Each is checked against the known
+ * regions, so a typo fails before any call.
+ */
+export async function resolveRegion(s: RegionSources): Promise<string> {
+  if (s.flag) return checkRegion(s.flag, '--region', true);
+  if (s.project) return checkRegion(s.project, 'archctl.json', false);
+  if (s.env.AWS_REGION) return checkRegion(s.env.AWS_REGION, 'AWS_REGION', false);
+  const sts = new STSClient(s.profile ? { profile: s.profile } : {});
+  try {
+    const region = await sts.config.region();
+    return checkRegion(region, s.profile ? `profile ${s.profile}` : 'the default profile', false);
+  } catch (err) {
+    if (err instanceof ArchctlError) throw err;
+    throw new ArchctlError(
+      `no AWS region given${s.profile ? ` and profile ${s.profile} names none` : ''}`,
+      `pass --region (for example --region eu-west-1), set AWS_REGION, or add region to the profile in ~/.aws/config`,
+    );
+  } finally {
+    sts.destroy();
+  }
+}
