@@ -123,7 +123,8 @@ function program(io: Io, run: (load: () => Promise<CommandModule>, args: unknown
     onStack(c)
       .argument('[pattern]', "a pattern name; without it, the project's archctl.json")
       .option('--set <key=value>', 'override a pattern parameter; repeat for more', collect, [])
-      .option('--parameters <key=value>', 'same as --set; repeat for more', collect, []);
+      .option('--parameters <key=value>', 'same as --set; repeat for more', collect, [])
+      .option('--handlers <dir>', "folder of handler sources, <pattern>/<function>.ts (default: archctl's own)");
 
   deployLike(p.command('deploy').description('render, validate, package and deploy the stack through a reviewed CloudFormation change set'))
     .option('--no-execute', 'create the change set and show it, but do not run it')

@@ -1,0 +1,30 @@
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { AwsSession } from './session.js';
+
+const isNotFound = (err: unknown): boolean => {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404;
+};
+
+/**
+ * Uploads an object whose key names its content (a hash), unless it is there
+ * already: one HeadObject when it is, one more PutObject when it is not. The
+ * SHA-256 checksum makes S3 reject a body damaged on the way.
+ */
+export async function uploadIfMissing(
+  s: AwsSession,
+  o: { bucket: string; key: string; body: Uint8Array; contentType: string; sha256Base64: string },
+): Promise<'present' | 'uploaded'> {
+  const head = await s.tryCall('S3:HeadObject', () => s.s3.send(new HeadObjectCommand({ Bucket: o.bucket, Key: o.key })), isNotFound);
+  if (head) return 'present';
+  await s.call('S3:PutObject', () =>
+    s.s3.send(new PutObjectCommand({ Bucket: o.bucket, Key: o.key, Body: o.body, ContentType: o.contentType, ChecksumSHA256: o.sha256Base64 })),
+  );
+  return 'uploaded';
+}
+
+/** The https URL CloudFormation reads a template from (virtual-hosted style, the region's endpoint). */
+export function objectUrl(bucket: string, region: string, key: string): string {
+  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `https://${bucket}.s3.${region}.${suffix}/${key.split('/').map(encodeURIComponent).join('/')}`;
+}

@@ -1,0 +1,1 @@
+export const DEPLOY_HASH_OUTPUT = 'ArchctlDeployHash';
