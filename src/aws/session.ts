@@ -1,14 +1,31 @@
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { S3Client } from '@aws-sdk/client-s3';
-import { STSClient } from '@aws-sdk/client-sts';
+import { createRequire } from 'node:module';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { ArchctlError } from '../core/errors.js';
 import { checkRegion } from '../core/regions.js';
 import { toArchctlError } from './errors.js';
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from './retry.js';
+
+// Each SDK client package takes about one node start-up to load; a command
+// loads only those it uses (outputs: CloudFormation alone), on first use.
+// require() keeps the getters synchronous; the packages are CommonJS (no
+// "exports" map), so this is the same module instance an import would give,
+// and the one aws-sdk-client-mock patches in tests.
+const load = createRequire(import.meta.url);
+const sdk = {
+  cloudFormation: () => load('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation'),
+  logs: () => load('@aws-sdk/client-cloudwatch-logs') as typeof import('@aws-sdk/client-cloudwatch-logs'),
+  cognitoIdentity: () => load('@aws-sdk/client-cognito-identity') as typeof import('@aws-sdk/client-cognito-identity'),
+  cognitoIdp: () => load('@aws-sdk/client-cognito-identity-provider') as typeof import('@aws-sdk/client-cognito-identity-provider'),
+  lambda: () => load('@aws-sdk/client-lambda') as typeof import('@aws-sdk/client-lambda'),
+  s3: () => load('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3'),
+  sts: () => load('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts'),
+};
 
 export interface SessionOptions {
   region: string;
@@ -56,25 +73,25 @@ export class AwsSession {
   }
 
   get cloudFormation(): CloudFormationClient {
-    return this.client('cfn', (c) => new CloudFormationClient(c));
+    return this.client('cfn', (c) => new (sdk.cloudFormation().CloudFormationClient)(c));
   }
   get s3(): S3Client {
-    return this.client('s3', (c) => new S3Client(c));
+    return this.client('s3', (c) => new (sdk.s3().S3Client)(c));
   }
   get lambda(): LambdaClient {
-    return this.client('lambda', (c) => new LambdaClient(c));
+    return this.client('lambda', (c) => new (sdk.lambda().LambdaClient)(c));
   }
   get logs(): CloudWatchLogsClient {
-    return this.client('logs', (c) => new CloudWatchLogsClient(c));
+    return this.client('logs', (c) => new (sdk.logs().CloudWatchLogsClient)(c));
   }
   get sts(): STSClient {
-    return this.client('sts', (c) => new STSClient(c));
+    return this.client('sts', (c) => new (sdk.sts().STSClient)(c));
   }
   get cognitoIdp(): CognitoIdentityProviderClient {
-    return this.client('cognito-idp', (c) => new CognitoIdentityProviderClient(c));
+    return this.client('cognito-idp', (c) => new (sdk.cognitoIdp().CognitoIdentityProviderClient)(c));
   }
   get cognitoIdentity(): CognitoIdentityClient {
-    return this.client('cognito-identity', (c) => new CognitoIdentityClient(c));
+    return this.client('cognito-identity', (c) => new (sdk.cognitoIdentity().CognitoIdentityClient)(c));
   }
 
   /** Runs one API call with retries; failures become an ArchctlError naming the operation. */
@@ -140,7 +157,7 @@ export async function resolveRegion(s: RegionSources): Promise<string> {
   if (s.flag) return checkRegion(s.flag, '--region', true);
   if (s.project) return checkRegion(s.project, 'archctl.json', false);
   if (s.env.AWS_REGION) return checkRegion(s.env.AWS_REGION, 'AWS_REGION', false);
-  const sts = new STSClient(s.profile ? { profile: s.profile } : {});
+  const sts = new (sdk.sts().STSClient)(s.profile ? { profile: s.profile } : {});
   try {
     const region = await sts.config.region();
     return checkRegion(region, s.profile ? `profile ${s.profile}` : 'the default profile', false);
