@@ -4,8 +4,10 @@
 // Prints the tables; exits 1 over a budget or short of a goal. Every child
 // (dev stacks, the bare server) is stopped on the way out, failure or not.
 // BENCH_ROUNDS (21), BENCH_HTTP_SECONDS (3), BENCH_HTTP_ROUNDS (3) and
-// BENCH_READY_ROUNDS (7) tune it; BENCH_ONLY=startup|local runs one part.
+// BENCH_READY_ROUNDS (7) tune it; BENCH_ONLY=startup|local|aws runs one part.
+// Then the AWS calls of the cheap deploy paths (scripts/bench/aws-calls.mjs).
 import { killAllSync, stopAll } from './bench/common.mjs';
+import { benchAwsCalls } from './bench/aws-calls.mjs';
 import { benchLocal, removeWork } from './bench/local.mjs';
 import { benchStartup } from './bench/startup.mjs';
 
@@ -24,8 +26,9 @@ const only = process.env.BENCH_ONLY;
 const num = (name, dflt) => Number(process.env[name] ?? dflt);
 let missed = 0;
 try {
-  if (only !== 'local') missed += benchStartup(num('BENCH_ROUNDS', 21));
-  if (only !== 'startup') {
+  if (!only || only === 'startup') missed += benchStartup(num('BENCH_ROUNDS', 21));
+  if (!only || only === 'aws') missed += await benchAwsCalls();
+  if (!only || only === 'local') {
     missed += await benchLocal({ seconds: num('BENCH_HTTP_SECONDS', 3), rounds: num('BENCH_HTTP_ROUNDS', 3), readyRounds: num('BENCH_READY_ROUNDS', 7) });
   }
 } catch (err) {

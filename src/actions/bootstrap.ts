@@ -79,7 +79,7 @@ function deployed(stack: StackInfo): { bucket: string; version: number } | undef
  * the region is not bootstrapped (no stack, or one without outputs such as a
  * failed first create) or its bootstrap stack is older than this archctl needs.
  */
-export async function findArtifactBucket(session: AwsSession): Promise<{ bucket: string; version: number }> {
+export async function findArtifactBucket(session: AwsSession): Promise<{ bucket: string; version: number; retentionDays: number }> {
   const stack = await describeStack(session, BOOTSTRAP_STACK);
   const found = stack ? deployed(stack) : undefined;
   if (!stack || !found) {
@@ -92,7 +92,9 @@ export async function findArtifactBucket(session: AwsSession): Promise<{ bucket:
       `run ${bootstrapCommand(session)} to upgrade it`,
     );
   }
-  return found;
+  // Objects expire this many days after upload (the lifecycle rule); deploy re-uploads reused ones in time.
+  const retention = Number(stack.parameters.ArtifactRetentionDays);
+  return { ...found, retentionDays: Number.isInteger(retention) && retention > 0 ? retention : 90 };
 }
 
 /** The compiled template (dist/templates/bootstrap/bootstrap.json), checked to be the version this code expects. */

@@ -30,7 +30,7 @@ export type DeployEvent =
   | PrepareEvent
   | HotswapEvent
   | { type: 'stack-found'; status: string | undefined }
-  | { type: 'asset'; name: string; key: string; state: 'present' | 'uploaded'; bytes: number }
+  | { type: 'asset'; name: string; key: string; state: 'present' | 'uploaded' | 'refreshed'; bytes: number }
   | { type: 'changes'; changes: ResourceChange[]; widening: Widening[]; refused: ResourceChange[] }
   | { type: 'operation'; what: 'execute' | 'delete-failed-stack' | 'continue-rollback'; stackName: string }
   | { type: 'stack-event'; event: StackEvent }
@@ -173,12 +173,14 @@ export async function deploy(s: AwsSession, r: DeployRequest): Promise<DeployRes
     plan = { kind: 'update' };
   }
 
-  const { bucket } = await findArtifactBucket(s);
-  await uploadAssets(s, bucket, prepared, emit);
+  const { bucket, retentionDays } = await findArtifactBucket(s);
+  // Half the retention: a zip reused for that long is uploaded again before it can expire.
+  const upload = { bucket, refreshAfterMs: (retentionDays * 86_400_000) / 2, now: now() };
+  await uploadAssets(s, upload, prepared, emit);
   // The body is a function of the hash (the hash output is the only addition), so the hash names it.
   const templateKey = `templates/${prepared.templateHash}.json`;
   const bodyBytes = new TextEncoder().encode(prepared.body);
-  const templateState = await uploadIfMissing(s, { bucket, key: templateKey, body: bodyBytes, contentType: 'application/json', sha256Base64: createHash('sha256').update(bodyBytes).digest('base64') });
+  const templateState = await uploadIfMissing(s, { ...upload, key: templateKey, body: bodyBytes, contentType: 'application/json', sha256Base64: createHash('sha256').update(bodyBytes).digest('base64') });
   emit({ type: 'asset', name: 'template', key: templateKey, state: templateState, bytes: bodyBytes.length });
 
   const changeSet = await createChangeSet(s, {
@@ -241,9 +243,9 @@ export async function deploy(s: AwsSession, r: DeployRequest): Promise<DeployRes
   return { ...base, outcome: 'deployed', outputs: visibleOutputs(final.outputs), changes: computed.changes };
 }
 
-async function uploadAssets(s: AwsSession, bucket: string, p: Prepared, emit: (e: DeployEvent) => void): Promise<void> {
+async function uploadAssets(s: AwsSession, upload: { bucket: string; refreshAfterMs: number; now: number }, p: Prepared, emit: (e: DeployEvent) => void): Promise<void> {
   for (const a of p.assets) {
-    const state = await uploadIfMissing(s, { bucket, key: a.key, body: a.body, contentType: 'application/zip', sha256Base64: a.sha256Base64 });
+    const state = await uploadIfMissing(s, { ...upload, key: a.key, body: a.body, contentType: 'application/zip', sha256Base64: a.sha256Base64 });
     emit({ type: 'asset', name: a.logicalId, key: a.key, state, bytes: a.body.length });
   }
 }

@@ -10,17 +10,23 @@ const isNotFound = (err: unknown): boolean => {
  * Uploads an object whose key names its content (a hash), unless it is there
  * already: one HeadObject when it is, one more PutObject when it is not. The
  * SHA-256 checksum makes S3 reject a body damaged on the way.
+ *
+ * The artifact bucket expires objects some days after upload. A zip reused
+ * by deploy after deploy would otherwise vanish while the stack still names
+ * it, and a later rollback to it would fail; so one older than `refreshAfterMs`
+ * is uploaded again, which restarts its clock.
  */
 export async function uploadIfMissing(
   s: AwsSession,
-  o: { bucket: string; key: string; body: Uint8Array; contentType: string; sha256Base64: string },
-): Promise<'present' | 'uploaded'> {
+  o: { bucket: string; key: string; body: Uint8Array; contentType: string; sha256Base64: string; refreshAfterMs: number; now: number },
+): Promise<'present' | 'uploaded' | 'refreshed'> {
   const head = await s.tryCall('S3:HeadObject', () => s.s3.send(new HeadObjectCommand({ Bucket: o.bucket, Key: o.key })), isNotFound);
-  if (head) return 'present';
+  const age = head?.LastModified ? o.now - head.LastModified.getTime() : 0;
+  if (head && age <= o.refreshAfterMs) return 'present';
   await s.call('S3:PutObject', () =>
     s.s3.send(new PutObjectCommand({ Bucket: o.bucket, Key: o.key, Body: o.body, ContentType: o.contentType, ChecksumSHA256: o.sha256Base64 })),
   );
-  return 'uploaded';
+  return head ? 'refreshed' : 'uploaded';
 }
 
 /** The https URL CloudFormation reads a template from (virtual-hosted style, the region's endpoint). */

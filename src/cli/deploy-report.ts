@@ -28,6 +28,7 @@ export function deployReporter(ctx: CommandContext, c: Colors, progress: StackPr
         break;
       case 'asset':
         if (e.state === 'uploaded') err(`  uploaded ${e.name} (${kb(e.bytes)}) to ${e.key}`);
+        else if (e.state === 'refreshed') err(`  uploaded ${e.name} again (${kb(e.bytes)}): the copy in the bucket was near its expiry`);
         else if (ctx.global.verbose) err(`  ${e.name} already uploaded (${e.key})`);
         break;
       case 'changes': {

@@ -385,9 +385,14 @@ describe('bootstrap', () => {
 });
 
 describe('findArtifactBucket', () => {
-  it('GIVEN the stack at this version THEN its bucket and version', async () => {
+  it('GIVEN the stack at this version THEN its bucket, version and artifact retention (90 days by default)', async () => {
     givenStack(complete());
-    expect(await findArtifactBucket(testSession())).toEqual({ bucket: BUCKET, version: 1 });
+    expect(await findArtifactBucket(testSession())).toEqual({ bucket: BUCKET, version: 1, retentionDays: 90 });
+  });
+
+  it('GIVEN a stack bootstrapped with a 30-day retention THEN deploy learns it from the stack parameter', async () => {
+    givenStack(stack('UPDATE_COMPLETE', { version: '1', bucket: BUCKET, parameters: { ArtifactRetentionDays: '30' } }));
+    expect(await findArtifactBucket(testSession())).toMatchObject({ retentionDays: 30 });
   });
 
   it('GIVEN no stack THEN "not bootstrapped" with the command to run', async () => {

@@ -146,6 +146,21 @@ describe('deploy: nothing to do', () => {
   });
 });
 
+describe('deploy: artifacts near their expiry', () => {
+  it('GIVEN zips uploaded 60 days ago and a 90-day retention WHEN deploying a change THEN they are uploaded again (their expiry restarts); fresh ones are not', async () => {
+    fake.bootstrap();
+    await run();
+    const old = new Date(Date.parse('2026-11-28T12:00:00Z') - 60 * 86_400_000);
+    const zips = [...fake.objects.keys()].filter((k) => k.includes('/assets/'));
+    fake.uploadedAt.set(zips[0]!, old);
+    const puts = called('S3:PutObject');
+    const { events } = await run({ target: target({}, ['throttleRate=77']) });
+    // The template (new) and the one old zip.
+    expect(called('S3:PutObject') - puts).toBe(2);
+    expect(events.filter((e) => e.type === 'asset' && e.state === 'refreshed')).toHaveLength(1);
+  });
+});
+
 describe('deploy: stack states', () => {
   it.each(['ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'CREATE_FAILED'])('GIVEN a failed first create (%s) WHEN the user agrees THEN it deletes the stack, then creates it', async (status) => {
     fake.bootstrap();

@@ -59,6 +59,8 @@ export class FakeAws {
   readonly lambda = mockClient(LambdaClient);
   readonly stacks: FakeStack[] = [];
   readonly objects = new Map<string, Uint8Array>();
+  /** When each object was last written (S3's LastModified). */
+  readonly uploadedAt = new Map<string, Date>();
   readonly changeSets = new Map<string, FakeChangeSet>();
   readonly functions = new Map<string, { stackName: string; logicalId: string; code?: Uint8Array }>();
   /** What the next change set lists; by default derived from the template (Add all, or Modify Lambda functions). */
@@ -270,10 +272,11 @@ export class FakeAws {
 
     s3.on(HeadObjectCommand).callsFake(({ Bucket, Key }: { Bucket: string; Key: string }) => {
       if (!this.objects.has(`${Bucket}/${Key}`)) throw awsError('NotFound', 'Not Found', 404);
-      return { ContentLength: this.objects.get(`${Bucket}/${Key}`)!.length };
+      return { ContentLength: this.objects.get(`${Bucket}/${Key}`)!.length, LastModified: this.uploadedAt.get(`${Bucket}/${Key}`) ?? new Date(this.clock) };
     });
     s3.on(PutObjectCommand).callsFake(({ Bucket, Key, Body }: { Bucket: string; Key: string; Body: Uint8Array }) => {
       this.objects.set(`${Bucket}/${Key}`, Body);
+      this.uploadedAt.set(`${Bucket}/${Key}`, new Date(this.clock));
       return { ETag: '"etag"' };
     });
 
