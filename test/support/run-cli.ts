@@ -11,7 +11,7 @@ export interface CliResult {
 }
 
 /** Runs the built CLI as a real process, with no terminal and no AWS settings. */
-export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined> } = {}): CliResult {
+export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {}): CliResult {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const key of Object.keys(env)) if (key.startsWith('AWS_') || key === 'FORCE_COLOR' || key === 'NO_COLOR') delete env[key];
   const r = spawnSync(process.execPath, [cliPath, ...args], {
@@ -19,7 +19,7 @@ export function runCli(args: string[], opts: { cwd?: string; env?: Record<string
     env: { ...env, ...opts.env } as NodeJS.ProcessEnv,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 30_000,
+    timeout: opts.timeoutMs ?? 30_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
