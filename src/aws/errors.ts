@@ -56,6 +56,12 @@ export function toArchctlError(err: unknown, site: CallSite): ArchctlError {
       'check the network, the region and AWS_ENDPOINT_URL if set',
     );
   }
+  if (e.code === 'ECONNREFUSED') {
+    return new ArchctlError(
+      `cannot connect to the ${site.operation.split(':')[0]} endpoint in ${site.region}: connection refused`,
+      'check AWS_ENDPOINT_URL (or AWS_ENDPOINT_URL_<SERVICE>) if set, and the network',
+    );
+  }
   if (isThrottling(err)) {
     return new ArchctlError(`${site.operation} is still throttled after several retries (${message})`, 'wait a minute and rerun; other tools may be calling the same API');
   }

@@ -17,7 +17,9 @@ const THROTTLING = new Set([
   'BandwidthLimitExceeded',
   'PriorRequestNotComplete',
 ]);
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'InternalError', 'InternalFailure', 'ServiceUnavailable']);
+// Not ECONNREFUSED: AWS endpoints do not refuse connections; a refusal means a wrong
+// AWS_ENDPOINT_URL, which retrying for half a minute would only hide.
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'InternalError', 'InternalFailure', 'ServiceUnavailable']);
 
 interface AwsLikeError {
   name?: string;

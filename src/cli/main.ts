@@ -233,7 +233,27 @@ function reportError(err: unknown, io: Io, opts: { verbose: boolean; color: bool
   return 1;
 }
 
+/**
+ * The AWS SDK warns, in seven lines on every AWS command, that its releases
+ * after early January 2027 will need Node 22. That is about future SDK
+ * upgrades, not this run; archctl pins its SDK. Shown once as one line with
+ * --verbose, dropped otherwise. Every other warning passes through.
+ */
+function quietSdkNodeNotice(verbose: boolean): void {
+  const emit = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  let told = false;
+  process.emitWarning = ((warning: unknown, ...rest: unknown[]) => {
+    if (String(warning).startsWith('NodeVersionSupportWarning')) {
+      if (verbose && !told) process.stderr.write(`note: AWS SDK releases after January 2027 need Node 22 or later (this is Node ${process.versions.node})\n`);
+      told = true;
+      return;
+    }
+    emit(warning, ...rest);
+  }) as typeof process.emitWarning;
+}
+
 function processIo(): Io {
+  quietSdkNodeNotice(process.argv.includes('--verbose'));
   // `archctl render todo | head` closes the pipe early: that is the reader's
   // choice, not an error. Later writes are dropped and the command still ends
   // with its own exit code; any other stream error is reported in one line.
