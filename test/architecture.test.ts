@@ -58,6 +58,21 @@ describe('import direction (DESIGN.md): bin -> cli -> actions -> {core, aws, loc
     }
   });
 
+  it('only src/aws builds SDK clients or imports the SDK at run time (DESIGN.md)', () => {
+    for (const dir of ['src/core', 'src/actions', 'src/cli', 'src/local']) {
+      for (const file of files(dir)) {
+        for (const spec of imports(file)) expect(spec.startsWith('@aws-sdk/'), `${relative(root, file)} imports ${spec}`).toBe(false);
+        const code = readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((line) => !/^\s*(\*|\/\/|\/\*)/.test(line))
+          .join('\n');
+        expect(/new [A-Za-z]+Client\(/.test(code), `${relative(root, file)} builds an SDK client`).toBe(false);
+      }
+    }
+    // The handlers run on Lambda with their own SDK: they are not part of the CLI.
+    expect(files('src/aws').length).toBeGreaterThan(0);
+  });
+
   it('every command module is loaded lazily by main', () => {
     const main = readFileSync(join(root, 'src/cli/main.ts'), 'utf8');
     for (const spec of imports(join(root, 'src/cli/main.ts'))) {
