@@ -31,7 +31,7 @@ export type DeployEvent =
   | HotswapEvent
   | { type: 'stack-found'; status: string | undefined }
   | { type: 'asset'; name: string; key: string; state: 'present' | 'uploaded' | 'refreshed'; bytes: number }
-  | { type: 'changes'; changes: ResourceChange[]; widening: Widening[]; refused: ResourceChange[] }
+  | { type: 'changes'; changes: ResourceChange[]; widening: Widening[]; refused: ResourceChange[]; newStack: boolean }
   | { type: 'operation'; what: 'execute' | 'delete-failed-stack' | 'continue-rollback'; stackName: string }
   | { type: 'stack-event'; event: StackEvent }
   | { type: 'note'; message: string };
@@ -206,7 +206,7 @@ export async function deploy(s: AwsSession, r: DeployRequest): Promise<DeployRes
   const deployed = stack ? await getTemplate(s, t.stackName) : undefined;
   const widening = permissionWidening(deployed, prepared.template);
   const refused = statefulReplacements(computed.changes);
-  emit({ type: 'changes', changes: computed.changes, widening, refused });
+  emit({ type: 'changes', changes: computed.changes, widening, refused, newStack: deployed === undefined });
 
   if (r.mode === 'diff') {
     await deleteChangeSet(s, changeSet.id);

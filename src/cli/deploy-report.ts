@@ -32,7 +32,7 @@ export function deployReporter(ctx: CommandContext, c: Colors, progress: StackPr
         else if (ctx.global.verbose) err(`  ${e.name} already uploaded (${e.key})`);
         break;
       case 'changes': {
-        const lines = formatChanges(e.changes, e.widening, paintOf(c));
+        const lines = formatChanges(e.changes, e.widening, paintOf(c), { newStack: e.newStack });
         if (diffTo === 'stdout') ctx.io.stdout.write(lines.join('\n') + '\n');
         else if (diffTo === 'stderr') for (const l of lines) err(l);
         if (e.refused.length > 0) err(c.red(`refusing: ${e.refused.map((r) => r.logicalId).join(', ')} would be replaced and lose ${e.refused.length === 1 ? 'its' : 'their'} data (--allow-replace to allow)`));

@@ -341,10 +341,22 @@ function wideningLines(widening: readonly Widening[], paint: Paint): string[] {
   return ['', 'permissions widened:', ...lines];
 }
 
-/** The readable diff printed before confirmation: resources (Add, Modify, Remove, Import, Dynamic), widened permissions, a summary. */
-export function formatChanges(changes: readonly ResourceChange[], widening: readonly Widening[], paint: Paint = plainPaint): string[] {
+/** Grants with no bound: any resource, any action of a service, the whole internet. Always worth a look. */
+export const isBroad = (w: Widening): boolean => /every resource \(\*\)|the whole internet|:\*(\s|$)| \*(\s|$)|by \*|any source/.test(w.summary);
+
+/**
+ * The readable diff printed before confirmation: resources (Add, Modify,
+ * Remove, Import, Dynamic), widened permissions, a summary. For a new stack
+ * every grant is new, so only the count and the broad ones are listed
+ * (`archctl diff --json` has them all).
+ */
+export function formatChanges(changes: readonly ResourceChange[], widening: readonly Widening[], paint: Paint = plainPaint, o: { newStack?: boolean } = {}): string[] {
   const lines = changes.length === 0 ? ['no changes'] : changeLines(changes, paint);
-  if (widening.length > 0) lines.push(...wideningLines(widening, paint));
+  if (o.newStack && widening.length > 0) {
+    const broad = widening.filter(isBroad);
+    lines.push('', `permissions: ${widening.length} grants, all new (a new stack)${broad.length > 0 ? `; ${broad.length} without bounds:` : ''}`);
+    if (broad.length > 0) lines.push(...wideningLines(broad, paint).slice(2));
+  } else if (widening.length > 0) lines.push(...wideningLines(widening, paint));
   if (changes.length > 0) {
     const s = summarizeChanges(changes);
     lines.push('', `${s.add} to add, ${s.modify} to modify${s.replace > 0 ? ` (${s.replace} replaced)` : ''}, ${s.remove} to remove`);

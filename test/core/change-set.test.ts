@@ -455,3 +455,17 @@ describe('formatChanges', () => {
     for (const key of ['add', 'modify', 'remove', 'warn', 'dim'] as const) expect(plainPaint[key]('x y ')).toBe('x y ');
   });
 });
+
+describe('formatChanges for a new stack', () => {
+  it('GIVEN every grant is new THEN only the count and the unbounded ones are listed', () => {
+    const widening = [
+      { logicalId: 'FnRole', kind: 'iam' as const, summary: 'allows dynamodb:PutItem on !GetAtt Table.Arn' },
+      { logicalId: 'FnRole', kind: 'iam' as const, summary: 'allows xray:PutTraceSegments on every resource (*)' },
+      { logicalId: 'Sg', kind: 'security-group' as const, summary: 'opens tcp 443 to 0.0.0.0/0 (the whole internet)' },
+    ];
+    const lines = formatChanges([{ action: 'Add', logicalId: 'Table', resourceType: 'AWS::DynamoDB::Table', details: [] }], widening, plainPaint, { newStack: true });
+    expect(lines.join('\n')).toContain('permissions: 3 grants, all new (a new stack); 2 without bounds:');
+    expect(lines.some((l) => l.includes('dynamodb:PutItem'))).toBe(false);
+    expect(lines.filter((l) => l.includes('every resource (*)') || l.includes('whole internet'))).toHaveLength(2);
+  });
+});
