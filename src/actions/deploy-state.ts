@@ -18,6 +18,8 @@ export interface DeployState {
   codeKeys: Record<string, string>;
   /** Function logical id -> its physical name and code-key parameter. */
   functions: Record<string, { functionName: string; codeKeyParameter: string }>;
+  /** The stack's outputs at that deploy (a hotswap reports them without asking CloudFormation). */
+  outputs: Record<string, string>;
   /** True once a hotswap changed code behind CloudFormation's back (the stack has drifted). */
   hotswapped: boolean;
 }
@@ -29,6 +31,7 @@ export function readDeployState(file: string): DeployState | undefined {
   try {
     const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<DeployState>;
     if (data.stateVersion !== 1 || typeof data.templateHash !== 'string' || typeof data.codeKeys !== 'object' || typeof data.functions !== 'object') return undefined;
+    data.outputs ??= {};
     return data as DeployState;
   } catch {
     return undefined;

@@ -15,14 +15,16 @@ import {
   waitForStack,
   type StackInfo,
 } from '../aws/stacks.js';
-import { permissionWidening, statefulReplacements, type ResourceChange, type Widening } from '../core/change-set.js';
+import { permissionWidening, statefulRemovals, statefulReplacements, type ResourceChange, type Widening } from '../core/change-set.js';
 import { changedCodeKeys, DEPLOY_HASH_OUTPUT } from '../core/deploy-hash.js';
-import { ArchctlError } from '../core/errors.js';
+import { ArchctlError, usageError } from '../core/errors.js';
+import type { CfnTemplate } from '../core/types.js';
+import { functionOwner, updateFunctionCode } from '../aws/lambda.js';
 import { rootCauses, type StackEvent } from '../core/stack-events.js';
 import { isStable, isSuccess, planForStatus } from '../core/stack-state.js';
 import { findArtifactBucket } from './bootstrap.js';
 import { prepareDeploy, type Prepared, type PrepareEvent } from './deploy-prepare.js';
-import { deployStateFile, writeDeployState, type DeployState } from './deploy-state.js';
+import { deployStateFile, readDeployState, writeDeployState, type DeployState } from './deploy-state.js';
 import { tryHotswap, type HotswapEvent } from './hotswap.js';
 import type { StackTarget } from './stack-target.js';
 
@@ -79,6 +81,9 @@ export interface DeployResult {
  */
 const eventsAfter = (stack: StackInfo | undefined): number => (stack?.lastUpdated ?? 0) - 1000;
 
+/** AWS reasons can span lines; an archctl error is one. */
+const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ').trim();
+
 const visibleOutputs = (outputs: Record<string, string>) => Object.fromEntries(Object.entries(outputs).filter(([k]) => k !== DEPLOY_HASH_OUTPUT));
 
 /** What to tell the user to do for a stack left in each failed state. */
@@ -100,7 +105,7 @@ function fixFor(status: string, stackName: string): string {
 function failure(stack: StackInfo, events: StackEvent[], what: string): ArchctlError {
   const causes = rootCauses(events, stack.name)
     .slice(0, 3)
-    .map((e) => `${e.logicalId} (${e.resourceType}): ${e.reason}`);
+    .map((e) => `${e.logicalId} (${e.resourceType}): ${oneLine(e.reason ?? '')}`);
   return new ArchctlError(`${what} failed; stack ${stack.name} is ${stack.status}${causes.length ? `: ${causes.join('; ')}` : ''}`, fixFor(stack.status, stack.name));
 }
 
@@ -122,16 +127,23 @@ export async function deploy(s: AwsSession, r: DeployRequest): Promise<DeployRes
   const stateFile = deployStateFile(r.projectDir, t.stackName, t.region);
 
   if (r.hotswap && r.mode === 'deploy') {
+    if (t.production) {
+      throw usageError(`--hotswap is refused on the production stage ${t.stage}`, 'hotswap is a development shortcut that bypasses review; deploy production without it');
+    }
     const hot = await tryHotswap(s, prepared, { stateFile, stackName: t.stackName, onEvent: emit });
-    if (hot.done) return { ...base, outcome: hot.updated.length > 0 ? 'hotswapped' : 'no-changes', outputs: {}, hotswapped: hot.updated };
-    emit({ type: 'note', message: `hotswap not possible: ${hot.reason}; running a full deploy` });
+    if (hot.done && hot.updated.length > 0) return { ...base, outcome: 'hotswapped', outputs: hot.outputs, hotswapped: hot.updated };
+    // Nothing to hotswap: the stack itself says whether anything else changed (one call).
+    if (!hot.done) emit({ type: 'note', message: `hotswap not possible: ${hot.reason}; running a full deploy` });
   }
 
   let stack = await describeStack(s, t.stackName);
   emit({ type: 'stack-found', status: stack?.status });
   if (stack && isStable(stack.status) && stack.outputs[DEPLOY_HASH_OUTPUT] === prepared.templateHash && changedCodeKeys(prepared.codeKeys, stack.parameters).length === 0) {
+    await protectIfProduction(s, stack, prepared, t, emit);
+    await undoHotswaps(s, stateFile, prepared, emit);
     return { ...base, outcome: 'no-changes', outputs: visibleOutputs(stack.outputs) };
   }
+  let createdHere = stack === undefined;
 
   let plan = planForStatus(stack?.status);
   if (plan.kind === 'busy') {
@@ -159,6 +171,7 @@ export async function deploy(s: AwsSession, r: DeployRequest): Promise<DeployRes
     if (after.status !== 'DELETE_COMPLETE') throw failure(after, events, 'deleting the failed stack');
     stack = undefined;
     plan = { kind: 'create' };
+    createdHere = true;
   } else if (plan.kind === 'continue-rollback') {
     if (r.mode !== 'deploy') throw new ArchctlError(`stack ${t.stackName} is UPDATE_ROLLBACK_FAILED`, 'run archctl deploy: it continues the rollback first');
     const skip = r.skipResources ?? [];
@@ -193,54 +206,98 @@ export async function deploy(s: AwsSession, r: DeployRequest): Promise<DeployRes
     token: newToken(),
     description: `archctl ${prepared.pattern} (${t.stage})`,
   });
+  // A CREATE change set makes an empty stack in REVIEW_IN_PROGRESS: whenever
+  // the change set is dropped, that stack goes too, unless it was there before.
+  const discard = async () => {
+    await deleteChangeSet(s, changeSet.id);
+    if (plan.kind === 'create' && createdHere) await deleteStack(s, changeSet.stackId, newToken());
+  };
   const computed = await waitForChangeSet(s, changeSet.id);
   if (computed.state === 'empty') {
-    await deleteChangeSet(s, changeSet.id);
+    await discard();
+    if (stack) await protectIfProduction(s, stack, prepared, t, emit);
     return { ...base, outcome: 'no-changes', outputs: visibleOutputs(stack?.outputs ?? {}) };
   }
   if (computed.state === 'failed') {
-    await deleteChangeSet(s, changeSet.id);
-    throw new ArchctlError(`CloudFormation rejected the change set: ${computed.reason}`, 'fix the template (archctl validate) and rerun');
+    await discard();
+    throw new ArchctlError(`CloudFormation rejected the change set: ${oneLine(computed.reason)}`, 'fix the template (archctl validate) and rerun');
   }
 
-  const deployed = stack ? await getTemplate(s, t.stackName) : undefined;
+  // Only an existing stack has a template to compare with (REVIEW_IN_PROGRESS has none).
+  const deployed = plan.kind === 'update' ? await getTemplate(s, t.stackName) : undefined;
   const widening = permissionWidening(deployed, prepared.template);
-  const refused = statefulReplacements(computed.changes);
+  const refused = [...statefulReplacements(computed.changes), ...statefulRemovals(computed.changes).filter((c) => !keepsOnDelete(deployed, c.logicalId))];
   emit({ type: 'changes', changes: computed.changes, widening, refused, newStack: deployed === undefined });
 
   if (r.mode === 'diff') {
-    await deleteChangeSet(s, changeSet.id);
+    await discard();
     return { ...base, outcome: 'diffed', outputs: {}, changes: computed.changes };
   }
   if (refused.length > 0 && !r.allowReplace) {
-    await deleteChangeSet(s, changeSet.id);
+    await discard();
     const names = refused.map((c) => `${c.logicalId} (${c.resourceType})`).join(', ');
     throw new ArchctlError(
-      `the change set would replace ${names}: a replaced resource starts empty, its data is lost`,
+      `the change set would ${refused.some((c) => c.action === 'Remove') ? 'replace or delete' : 'replace'} ${names}: its data would be lost`,
       'change the template so the resource is kept, or rerun with --allow-replace once the data is backed up',
     );
   }
   if (r.mode === 'no-execute') return { ...base, outcome: 'change-set-created', outputs: {}, changeSetId: changeSet.id, changes: computed.changes };
 
-  if (!(await r.confirm({ kind: 'execute', changes: computed.changes }))) {
-    await deleteChangeSet(s, changeSet.id);
-    return { ...base, outcome: 'cancelled', outputs: {}, changes: computed.changes };
+  let yes = false;
+  try {
+    yes = await r.confirm({ kind: 'execute', changes: computed.changes });
+  } finally {
+    // No answer (no terminal, Ctrl-C) counts as no: nothing is left half-made.
+    if (!yes) await discard();
   }
+  if (!yes) return { ...base, outcome: 'cancelled', outputs: {}, changes: computed.changes };
 
   const token = newToken();
   emit({ type: 'operation', what: 'execute', stackName: t.stackName });
   const since = eventsAfter(stack);
   await executeChangeSet(s, changeSet.id, token);
   const events: StackEvent[] = [];
-  const final = await waitForStack(s, changeSet.stackId, { since, token, onEvent: (e) => (events.push(e), emit({ type: 'stack-event', event: e })) });
+  const final = await waitForStack(s, changeSet.stackId, { since, token, before: stack?.status ?? 'REVIEW_IN_PROGRESS', onEvent: (e) => (events.push(e), emit({ type: 'stack-event', event: e })) });
   if (!isSuccess(final.status)) throw failure(final, events, 'the deploy');
 
-  if (prepared.terminationProtection && !final.terminationProtection) {
-    await enableTerminationProtection(s, t.stackName);
-    emit({ type: 'note', message: `termination protection turned on (stage ${t.stage})` });
-  }
+  await protectIfProduction(s, final, prepared, t, emit);
   await recordDeploy(s, stateFile, prepared, final);
+  await undoHotswaps(s, stateFile, prepared, emit);
   return { ...base, outcome: 'deployed', outputs: visibleOutputs(final.outputs), changes: computed.changes };
+}
+
+/** Removing a resource loses its data unless the deployed template keeps it on delete. */
+function keepsOnDelete(deployed: CfnTemplate | undefined, logicalId: string): boolean {
+  const policy = deployed?.Resources?.[logicalId]?.DeletionPolicy;
+  return policy === 'Retain' || policy === 'RetainExceptOnCreate' || policy === 'Snapshot';
+}
+
+/** Production stages get termination protection, checked on every deploy, so one interrupted run cannot leave it off. */
+async function protectIfProduction(s: AwsSession, stack: StackInfo, p: Prepared, t: StackTarget, emit: (e: DeployEvent) => void): Promise<void> {
+  if (!p.terminationProtection || stack.terminationProtection) return;
+  await enableTerminationProtection(s, t.stackName);
+  emit({ type: 'note', message: `termination protection turned on (stage ${t.stage})` });
+}
+
+/**
+ * After a --hotswap, Lambda may run code the stack does not name; a full
+ * deploy whose code keys match the stack's would not notice. So a deploy that
+ * follows a hotswap puts each function back on the code it ships, where
+ * Lambda's CodeSha256 (base64 SHA-256 of the zip) differs, then clears the flag.
+ */
+async function undoHotswaps(s: AwsSession, file: string, p: Prepared, emit: (e: DeployEvent) => void): Promise<void> {
+  const state = readDeployState(file);
+  if (!state?.hotswapped) return;
+  for (const a of p.assets) {
+    const fn = state.functions[a.logicalId];
+    if (!fn) continue;
+    const owner = await functionOwner(s, fn.functionName);
+    if (owner && owner.codeSha256 !== a.sha256Base64) {
+      emit({ type: 'note', message: `${a.logicalId}: putting back the code the stack ships (it still ran hotswapped code)` });
+      await updateFunctionCode(s, fn.functionName, a.body);
+    }
+  }
+  writeDeployState(file, { ...state, codeKeys: { ...p.codeKeys }, hotswapped: false });
 }
 
 async function uploadAssets(s: AwsSession, upload: { bucket: string; refreshAfterMs: number; now: number }, p: Prepared, emit: (e: DeployEvent) => void): Promise<void> {
@@ -266,6 +323,7 @@ async function recordDeploy(s: AwsSession, file: string, p: Prepared, stack: Sta
     templateHash: p.templateHash,
     codeKeys: { ...p.codeKeys },
     functions,
+    outputs: visibleOutputs(stack.outputs),
     hotswapped: false,
   });
 }

@@ -80,6 +80,7 @@ export type DevEvent =
   | { type: 'bundling'; logicalId: string; entry: string }
   | { type: 'started'; service: 'dynamodb' | 's3' | 'cognito-idp' | 'cognito-identity' | 'api'; url: string }
   | { type: 'confirmation-code'; username: string; code: string }
+  | { type: 'temporary-password'; username: string; password: string }
   | { type: 'log'; line: string };
 
 export interface StartLocalStackOptions {
@@ -345,7 +346,11 @@ export async function startTemplate(pattern: string, template: CfnTemplate, opts
     const poolConfigs: UserPoolConfig[] = ofType('AWS::Cognito::UserPool').map(([id, pool]) => userPoolFromTemplate(values.refs[id]!, pool.Properties, clientsOf(id)));
     let userPool: LocalUserPool | undefined;
     if (poolConfigs.length > 0) {
-      userPool = await startUserPool({ pools: poolConfigs, onConfirmationCode: (e) => emit({ type: 'confirmation-code', username: e.username, code: e.code }) });
+      userPool = await startUserPool({
+        pools: poolConfigs,
+        onConfirmationCode: (e) => emit({ type: 'confirmation-code', username: e.username, code: e.code }),
+        onTemporaryPassword: (e) => emit({ type: 'temporary-password', username: e.username, password: e.temporaryPassword }),
+      });
       closers.push(() => userPool!.close());
       emit({ type: 'started', service: 'cognito-idp', url: userPool.url });
     }

@@ -7,7 +7,7 @@ import { readDeployState, writeDeployState } from './deploy-state.js';
 export type HotswapEvent = { type: 'hotswap'; logicalId: string; functionName: string; state: 'updating' | 'updated' };
 
 export type HotswapOutcome =
-  | { done: true; updated: string[] }
+  | { done: true; updated: string[]; outputs: Record<string, string> }
   /** Hotswap cannot be trusted here; the caller runs a full deploy, saying why. */
   | { done: false; reason: string };
 
@@ -28,7 +28,7 @@ export async function tryHotswap(
   if (!state) return { done: false, reason: 'no earlier deploy of this stack from this folder to compare with' };
   if (state.templateHash !== p.templateHash) return { done: false, reason: 'the template or stack settings changed, not only Lambda code' };
   const changed = changedCodeKeys(p.codeKeys, state.codeKeys);
-  if (changed.length === 0) return { done: true, updated: [] };
+  if (changed.length === 0) return { done: true, updated: [], outputs: state.outputs };
 
   const targets = changed.map((param) => {
     const asset = p.assets.find((a) => a.codeKeyParameter === param)!;
@@ -40,7 +40,8 @@ export async function tryHotswap(
   for (const { asset, fn } of targets) {
     const owner = await functionOwner(s, fn!.functionName);
     if (!owner) return { done: false, reason: `function ${fn!.functionName} no longer exists` };
-    if (owner.stackName !== o.stackName || owner.logicalId !== asset.logicalId) {
+    if (owner.tagsError) return { done: false, reason: `cannot read the tags of ${fn!.functionName} to check it belongs to ${o.stackName} (${owner.tagsError}; allow lambda:ListTags)` };
+    if (owner.stackName !== o.stackName || owner.logicalId !== asset.logicalId || (owner.stackId !== undefined && owner.stackId !== state.stackId)) {
       return { done: false, reason: `function ${fn!.functionName} does not belong to ${o.stackName}/${asset.logicalId} any more` };
     }
   }
@@ -55,5 +56,5 @@ export async function tryHotswap(
     writeDeployState(o.stateFile, state);
     o.onEvent?.({ type: 'hotswap', logicalId: asset.logicalId, functionName: fn!.functionName, state: 'updated' });
   }
-  return { done: true, updated };
+  return { done: true, updated, outputs: state.outputs };
 }

@@ -52,9 +52,9 @@ function describe(err: unknown): string {
 /** What cleanup must undo: filled in as the steps create things. */
 export interface SmokeState {
   username: string;
-  /** Set once SignUp was sent: the user may exist from then on. */
-  signUpSent: boolean;
-  /** The user's sub, once SignUp answered: the name admin calls use. */
+  /** Set once AdminCreateUser was sent: the user may exist from then on. */
+  createSent: boolean;
+  /** The user's sub, once AdminCreateUser answered: the name the other admin calls use. */
   sub?: string | undefined;
   idToken?: string | undefined;
   todoId?: string | undefined;

@@ -1,10 +1,11 @@
 // `archctl smoke`: after a deploy of the todo pattern, the live stack checked
-// end to end as a user would use it: a temporary user signs up and in, calls
-// the API, and uses the identity pool's credentials on its own S3 folder (and
-// is refused another's). Whatever fails, everything it created is removed.
+// end to end as a user would use it: a temporary user (created by the deployer,
+// without any email) signs in, calls the API, and uses the identity pool's
+// credentials on its own S3 folder (and is refused another's). Whatever fails,
+// everything it created is removed.
 // No terminal I/O: the command renders the step events.
 import { randomBytes } from 'node:crypto';
-import { ArchctlError } from '../core/errors.js';
+import { ArchctlError, isArchctlError } from '../core/errors.js';
 import { isSettled, isStable } from '../core/stack-state.js';
 import type { AwsSession } from '../aws/session.js';
 import { SmokeAws, type SmokeEndpoints } from '../aws/smoke-clients.js';
@@ -64,7 +65,14 @@ export async function smokeStack(session: AwsSession, target: Pick<StackTarget, 
   return runSmoke(session, smokeOutputs(stack), opts);
 }
 
-/** `archctl-smoke-<random>@example.invalid`: the todo pool signs in by email (UsernameAttributes: [email]); .invalid never delivers. */
+/** The deployer's Cognito permissions smoke needs: it creates the temporary user, sets its password, and deletes it. */
+export const SMOKE_COGNITO_ACTIONS = ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminDeleteUser'] as const;
+
+/**
+ * `archctl-smoke-<random>@example.invalid`: the todo pool signs in by email
+ * (UsernameAttributes: [email]). Nothing is ever sent to it (AdminCreateUser
+ * with MessageAction SUPPRESS), and .invalid could not deliver anyway.
+ */
 export const temporaryUsername = (): string => `archctl-smoke-${randomBytes(6).toString('hex')}@example.invalid`;
 
 /**
@@ -79,7 +87,7 @@ export async function runSmoke(session: AwsSession, o: SmokeOutputs, opts: Smoke
   const log = new StepLog(opts.onEvent ?? (() => {}));
   const aws = new SmokeAws(session, opts.endpoints);
   const api = apiCaller(o.ApiUrl, opts.apiTimeoutMs ?? 15_000);
-  const state: SmokeState = { username: temporaryUsername(), signUpSent: false, todoDeleted: false, objects: [] };
+  const state: SmokeState = { username: temporaryUsername(), createSent: false, todoDeleted: false, objects: [] };
   const marker = randomBytes(4).toString('hex');
   try {
     await checks(log, aws, api, state, o, marker);
@@ -95,13 +103,19 @@ export async function runSmoke(session: AwsSession, o: SmokeOutputs, opts: Smoke
 
 async function checks(log: StepLog, aws: SmokeAws, api: CallApi, state: SmokeState, o: SmokeOutputs, marker: string): Promise<void> {
   const password = temporaryPassword();
-  const signedUp = await log.run('signed up a temporary user', async () => {
-    state.signUpSent = true;
-    state.sub = await aws.signUp(o.UserPoolClientId, state.username, password, state.username);
-    await aws.adminConfirmSignUp(o.UserPoolId, state.sub);
+  const created = await log.run('created a temporary user (no email sent)', async () => {
+    state.createSent = true;
+    try {
+      state.sub = await aws.adminCreateUser(o.UserPoolId, state.username, state.username);
+      await aws.setPermanentPassword(o.UserPoolId, state.sub, password);
+    } catch (err) {
+      // Name all three at once, so a deployer role is not fixed one denied action at a time.
+      if (isArchctlError(err) && err.message.startsWith('access denied:')) throw new CheckFailed(`${err.message}; smoke needs ${SMOKE_COGNITO_ACTIONS.join(', ')} on pool ${o.UserPoolId}`);
+      throw err;
+    }
     return state.username;
   });
-  if (!signedUp) return;
+  if (!created) return;
   const signedIn = await log.run('signed in with USER_PASSWORD_AUTH', async () => {
     const r = await aws.signIn(o.UserPoolClientId, state.username, password);
     if ('challenge' in r) {
@@ -148,12 +162,13 @@ async function cleanup(log: StepLog, aws: SmokeAws, api: CallApi, state: SmokeSt
     });
   }
 
-  if (state.signUpSent) {
+  if (state.createSent) {
+    // The sub when AdminCreateUser answered; else the email, which names the user too in a pool that signs in by email.
     const name = state.sub ?? state.username;
     await log.run('cleanup: deleted the temporary user', async () => {
       try {
         const existed = await aws.adminDeleteUser(o.UserPoolId, name);
-        return existed ? state.username : `${state.username} was not there (sign-up had not created it)`;
+        return existed ? state.username : `${state.username} was not there (AdminCreateUser had not created it)`;
       } catch (err) {
         const why = err instanceof Error ? err.message : String(err);
         throw new CheckFailed(

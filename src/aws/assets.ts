@@ -29,8 +29,25 @@ export async function uploadIfMissing(
   return head ? 'refreshed' : 'uploaded';
 }
 
-/** The https URL CloudFormation reads a template from (virtual-hosted style, the region's endpoint). */
-export function objectUrl(bucket: string, region: string, key: string): string {
-  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-  return `https://${bucket}.s3.${region}.${suffix}/${key.split('/').map(encodeURIComponent).join('/')}`;
+/** The DNS suffix of each partition's S3 endpoints (the SDK's partition table, dnsSuffix). */
+const SUFFIXES: [RegExp, string][] = [
+  [/^cn-/, 'amazonaws.com.cn'],
+  [/^us-isob-/, 'sc2s.sgov.gov'],
+  [/^us-isof-/, 'csp.hci.ic.gov'],
+  [/^us-iso-/, 'c2s.ic.gov'],
+  [/^eu-isoe-/, 'cloud.adc-e.uk'],
+  [/^eusc-/, 'amazonaws.eu'],
+];
+
+/**
+ * The URL CloudFormation reads a template from: the region's S3 endpoint,
+ * virtual-hosted style; or, when AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL
+ * points archctl at an AWS-compatible endpoint, that endpoint, path style.
+ */
+export function objectUrl(bucket: string, region: string, key: string, env: NodeJS.ProcessEnv = process.env): string {
+  const path = key.split('/').map(encodeURIComponent).join('/');
+  const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  if (endpoint) return `${endpoint.replace(/\/+$/, '')}/${bucket}/${path}`;
+  const suffix = SUFFIXES.find(([re]) => re.test(region))?.[1] ?? 'amazonaws.com';
+  return `https://${bucket}.s3.${region}.${suffix}/${path}`;
 }

@@ -6,7 +6,11 @@ export interface FunctionOwner {
   /** The CloudFormation stack that created the function (its aws:cloudformation:stack-name tag). */
   stackName?: string | undefined;
   logicalId?: string | undefined;
+  /** The stack's id (ARN): tells a re-created stack of the same name apart. */
+  stackId?: string | undefined;
   codeSha256?: string | undefined;
+  /** Why the tags could not be read (GetFunction returns them only with lambda:ListTags). */
+  tagsError?: string | undefined;
 }
 
 const isMissingFunction = (err: unknown) => (err as Error)?.name === 'ResourceNotFoundException';
@@ -18,7 +22,9 @@ export async function functionOwner(s: AwsSession, functionName: string): Promis
   return {
     stackName: out.Tags?.['aws:cloudformation:stack-name'],
     logicalId: out.Tags?.['aws:cloudformation:logical-id'],
+    stackId: out.Tags?.['aws:cloudformation:stack-id'],
     codeSha256: out.Configuration?.CodeSha256,
+    tagsError: out.TagsError ? `${out.TagsError.ErrorCode ?? 'error'}: ${out.TagsError.Message ?? ''}`.trim() : undefined,
   };
 }
 

@@ -154,13 +154,13 @@ export interface RegionSources {
  * regions, so a typo fails before any call.
  */
 export async function resolveRegion(s: RegionSources): Promise<string> {
-  if (s.flag) return checkRegion(s.flag, '--region', true);
-  if (s.project) return checkRegion(s.project, 'archctl.json', false);
-  if (s.env.AWS_REGION) return checkRegion(s.env.AWS_REGION, 'AWS_REGION', false);
+  if (s.flag) return checkRegion(s.flag, '--region');
+  if (s.project) return checkRegion(s.project, 'archctl.json');
+  if (s.env.AWS_REGION) return checkRegion(s.env.AWS_REGION, 'AWS_REGION');
   const sts = new (sdk.sts().STSClient)(s.profile ? { profile: s.profile } : {});
   try {
     const region = await sts.config.region();
-    return checkRegion(region, s.profile ? `profile ${s.profile}` : 'the default profile', false);
+    return checkRegion(region, s.profile ? `profile ${s.profile}` : 'the default profile');
   } catch (err) {
     if (err instanceof ArchctlError) throw err;
     throw new ArchctlError(

@@ -1,15 +1,21 @@
 // The AWS calls of `archctl smoke`, in the one layer allowed to build SDK
 // clients. Two kinds of caller: the deployer (the session's credentials:
-// confirm and delete the temporary user, purge what it wrote) and the
-// temporary user itself (sign-up, sign-in, identity pool, and S3 with the
-// identity pool's temporary credentials, never the deployer's).
+// create the temporary user and set its password, delete it, purge what it
+// wrote) and the temporary user itself (sign-in, identity pool, and S3 with
+// the identity pool's temporary credentials, never the deployer's).
+//
+// What the deployer's credentials need for smoke: cloudformation:DescribeStacks,
+// cognito-idp:AdminCreateUser, cognito-idp:AdminSetUserPassword,
+// cognito-idp:AdminDeleteUser, s3:DeleteObject and s3:DeleteObjectVersion on the
+// user files bucket. InitiateAuth, GetId and GetCredentialsForIdentity are
+// unsigned calls the user makes: no IAM permission is involved.
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import {
-  AdminConfirmSignUpCommand,
+  AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
-  SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { AwsSession } from './session.js';
@@ -120,16 +126,35 @@ export class SmokeAws {
     return client;
   }
 
-  /** The new user's sub (its permanent username in a pool that signs in by email). */
-  async signUp(clientId: string, username: string, password: string, email: string): Promise<string> {
-    const out = await this.session.call('CognitoIdentityProvider:SignUp', () =>
-      this.idp.send(new SignUpCommand({ ClientId: clientId, Username: username, Password: password, UserAttributes: [{ Name: 'email', Value: email }] })),
+  /**
+   * Creates the user as the deployer, with its email already verified and
+   * MessageAction SUPPRESS: Cognito sends nothing (SignUp would mail a code to
+   * the address, counting against the pool's daily email quota and bouncing).
+   * Cognito makes a temporary password nobody sees; setPermanentPassword
+   * replaces it. Returns the sub (the username in a pool that signs in by email).
+   */
+  async adminCreateUser(userPoolId: string, username: string, email: string): Promise<string> {
+    const out = await this.session.call('CognitoIdentityProvider:AdminCreateUser', () =>
+      this.idp.send(
+        new AdminCreateUserCommand({
+          UserPoolId: userPoolId,
+          Username: username,
+          UserAttributes: [
+            { Name: 'email', Value: email },
+            { Name: 'email_verified', Value: 'true' },
+          ],
+          MessageAction: 'SUPPRESS',
+        }),
+      ),
     );
-    return out.UserSub ?? username;
+    return out.User?.Attributes?.find((a) => a.Name === 'sub')?.Value ?? out.User?.Username ?? username;
   }
 
-  async adminConfirmSignUp(userPoolId: string, username: string): Promise<void> {
-    await this.session.call('CognitoIdentityProvider:AdminConfirmSignUp', () => this.idp.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: username })));
+  /** Permanent: the user is CONFIRMED and signs in with it, with no NEW_PASSWORD_REQUIRED challenge. */
+  async setPermanentPassword(userPoolId: string, username: string, password: string): Promise<void> {
+    await this.session.call('CognitoIdentityProvider:AdminSetUserPassword', () =>
+      this.idp.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: username, Password: password, Permanent: true })),
+    );
   }
 
   /** USER_PASSWORD_AUTH: the ID token, or the challenge Cognito asked for instead (MFA). */

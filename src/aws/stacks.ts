@@ -115,6 +115,8 @@ export interface WaitOptions {
   onEvent?: (event: StackEvent) => void;
   /** Told before each poll. */
   onPoll?: () => void;
+  /** The stack's status before the operation: the safety net below never takes it for the end. */
+  before?: string | undefined;
   /**
    * The ClientRequestToken of the operation followed: only its events count.
    * More reliable than timestamps, which come from AWS's clock, not ours.
@@ -146,7 +148,8 @@ export async function waitForStack(s: AwsSession, stackId: string, o: WaitOption
     // still ends the wait. Checked once a minute, so it costs little.
     if (polls % Math.max(1, Math.round(60_000 / poll)) === 0) {
       const now = await describeStack(s, stackId);
-      if (!now || isSettled(now.status)) return now ?? deletedStack(stackId);
+      if (!now) return deletedStack(stackId);
+      if (isSettled(now.status) && now.status !== 'REVIEW_IN_PROGRESS' && (now.status !== o.before || (now.lastUpdated ?? 0) > o.since)) return now;
     }
     await s.sleep(poll);
   }
@@ -195,6 +198,7 @@ export async function createChangeSet(s: AwsSession, r: ChangeSetRequest): Promi
 const EMPTY = /didn't contain changes|No updates are to be performed|no changes/i;
 
 export type ChangeSetResult =
+  /** Ready to execute. No resource changes means only outputs (or the hash output) change: it must still run. */
   | { state: 'ready'; changes: ResourceChange[] }
   | { state: 'empty' }
   | { state: 'failed'; reason: string };
@@ -218,7 +222,8 @@ function toChange(c: Change): ResourceChange | undefined {
 }
 
 /** Waits for the change set to be computed, then reads every page of its changes. */
-export async function waitForChangeSet(s: AwsSession, id: string, pollMs = 2000): Promise<ChangeSetResult> {
+export async function waitForChangeSet(s: AwsSession, id: string, pollMs = 2000, maxPolls = 300): Promise<ChangeSetResult> {
+  let polls = 0;
   for (;;) {
     const out = await s.call('CloudFormation:DescribeChangeSet', () => s.cloudFormation.send(new DescribeChangeSetCommand({ ChangeSetName: id })));
     if (out.Status === 'FAILED') {
@@ -235,14 +240,21 @@ export async function waitForChangeSet(s: AwsSession, id: string, pollMs = 2000)
         changes.push(...(page.Changes ?? []).map(toChange).filter((c): c is ResourceChange => c !== undefined));
         token = page.NextToken;
       }
-      return changes.length === 0 ? { state: 'empty' } : { state: 'ready', changes };
+      return { state: 'ready', changes };
     }
+    if (out.Status?.startsWith('DELETE')) return { state: 'failed', reason: `the change set was deleted while it was being computed (${out.Status})` };
+    if (++polls >= maxPolls) return { state: 'failed', reason: `the change set was still ${out.Status ?? 'pending'} after ${Math.round((maxPolls * pollMs) / 60_000)} minutes` };
     await s.sleep(pollMs);
   }
 }
 
 export async function executeChangeSet(s: AwsSession, id: string, token: string): Promise<void> {
-  await s.call('CloudFormation:ExecuteChangeSet', () => s.cloudFormation.send(new ExecuteChangeSetCommand({ ChangeSetName: id, ClientRequestToken: token })));
+  // RetainExceptOnCreate: a failed operation deletes the resources it created,
+  // even those whose policy is Retain (the todo table, pools, buckets), so a
+  // failed first deploy leaves no orphans that keep billing.
+  await s.call('CloudFormation:ExecuteChangeSet', () =>
+    s.cloudFormation.send(new ExecuteChangeSetCommand({ ChangeSetName: id, ClientRequestToken: token, RetainExceptOnCreate: true })),
+  );
 }
 
 export async function deleteChangeSet(s: AwsSession, id: string): Promise<void> {

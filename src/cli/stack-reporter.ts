@@ -45,6 +45,7 @@ export class StackProgress {
   ) {}
 
   async start(label: string): Promise<void> {
+    this.stop();
     this.label = label;
     const tty = Boolean((this.ctx.io.stderr as NodeJS.WriteStream).isTTY);
     if (!tty) {

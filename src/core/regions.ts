@@ -1,4 +1,4 @@
-import { ArchctlError, usageError } from './errors.js';
+import { ArchctlError } from './errors.js';
 
 /**
  * Region codes the AWS SDK's partition table knows (copied from
@@ -36,12 +36,11 @@ function nearest(region: string): string {
 }
 
 /**
- * Checks a region code. `fromFlag` says whether the user typed it (a usage
- * error, exit 2) or it came from a file or the environment (exit 1).
+ * Checks a region code. An unknown region is exit 1 wherever it came from
+ * (the flag, archctl.json, AWS_REGION, a profile), as the AWS commands'
+ * contract says; the message names the source.
  */
-export function checkRegion(region: string, source: string, fromFlag: boolean): string {
+export function checkRegion(region: string, source: string): string {
   if (AWS_REGIONS.includes(region)) return region;
-  const message = `unknown AWS region ${JSON.stringify(region)} (from ${source})`;
-  const fix = `use a region code such as ${nearest(region)}`;
-  throw fromFlag ? usageError(message, fix) : new ArchctlError(message, fix);
+  throw new ArchctlError(`unknown AWS region ${JSON.stringify(region)} (from ${source})`, `use a region code such as ${nearest(region)}`);
 }

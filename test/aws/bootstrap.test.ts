@@ -479,10 +479,10 @@ describe('archctl bootstrap (in-process)', () => {
     expect(cfn.calls()).toHaveLength(1);
   });
 
-  it('WHEN --region eu-west-9 THEN exit 2 with a one-line error, and no AWS call', async () => {
+  it('WHEN --region eu-west-9 THEN exit 1 with a one-line error, and no AWS call', async () => {
     const { code, out, err } = await runInProcess(['bootstrap', '--region', 'eu-west-9']);
 
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(out).toBe('');
     expect(err).toMatch(/^error: unknown AWS region "eu-west-9" \(from --region\) \(fix: use a region code such as [a-z-]+-\d\)\n$/);
     expect(cfn.calls()).toHaveLength(0);

@@ -15,8 +15,11 @@ import { BOOTSTRAP_BUCKET, FakeAws } from '../support/fake-aws.js';
 const repoHandlers = join(import.meta.dirname, '../../handlers');
 let fake: FakeAws;
 let dir: string;
+// Tokens are unique across runs, as the real ones (UUIDs) are: a repeated token would match an older operation's events.
+let n = 0;
 
 beforeEach(() => {
+  n = 0;
   fake = new FakeAws();
   dir = mkdtempSync(join(tmpdir(), 'archctl-deploy-'));
 });
@@ -36,7 +39,6 @@ interface Run {
 
 async function run(o: Partial<DeployRequest> & { answer?: boolean } = {}, session = testSession()) {
   const seen: Run = { events: [], questions: [] };
-  let n = 0;
   const result = await deploy(session, {
     target: target(),
     projectDir: dir,
@@ -340,5 +342,156 @@ describe('deploy --hotswap', () => {
     const { result } = await run({ handlersDir, hotswap: true });
     expect(result.outcome).toBe('deployed');
     expect(called('Lambda:UpdateFunctionCode')).toBe(0);
+  });
+});
+
+describe('deploy: what the review found', () => {
+  it('GIVEN only the outputs differ WHEN deploying THEN the (resource-less) change set is executed, not dropped as "no changes"', async () => {
+    fake.bootstrap();
+    await run();
+    const stack = fake.find('todo-dev')!;
+    const old = JSON.parse(stack.templateBody!) as { Outputs: Record<string, unknown> };
+    delete old.Outputs.Region;
+    stack.templateBody = JSON.stringify(old);
+    stack.outputs = { ApiUrl: 'https://x', ArchctlDeployHash: 'an-older-hash' };
+    const { result } = await run();
+    expect(result.outcome).toBe('deployed');
+    expect(result.changes).toEqual([]);
+    expect(called('CloudFormation:ExecuteChangeSet')).toBe(2);
+    expect(fake.find('todo-dev')!.outputs).toHaveProperty('Region');
+  });
+
+  it('GIVEN RetainExceptOnCreate WHEN executing THEN it is sent, so a failed create leaves no retained orphans', async () => {
+    fake.bootstrap();
+    await run();
+    const { ExecuteChangeSetCommand } = await import('@aws-sdk/client-cloudformation');
+    expect(fake.cfn.commandCalls(ExecuteChangeSetCommand)[0]!.args[0].input.RetainExceptOnCreate).toBe(true);
+  });
+
+  it('GIVEN a production stack whose protection was turned off WHEN an unchanged deploy runs THEN protection is turned back on', async () => {
+    fake.bootstrap();
+    const prod = target({ stackName: 'todo-prod', stage: 'prod', production: true });
+    await run({ target: prod });
+    fake.find('todo-prod')!.terminationProtection = false;
+    fake.cfn.resetHistory();
+    fake.s3.resetHistory();
+    const { result } = await run({ target: prod });
+    expect(result.outcome).toBe('no-changes');
+    expect(fake.callNames()).toEqual(['CloudFormation:DescribeStacks', 'CloudFormation:UpdateTerminationProtection']);
+    expect(fake.find('todo-prod')!.terminationProtection).toBe(true);
+  });
+
+  it('GIVEN no terminal to confirm on a first deploy THEN the change set and the empty review stack are both removed', async () => {
+    fake.bootstrap();
+    const session = testSession();
+    await expect(
+      deploy(session, {
+        target: target(),
+        projectDir: dir,
+        mode: 'deploy',
+        confirm: async () => {
+          throw new Error('no terminal');
+        },
+      }),
+    ).rejects.toThrow('no terminal');
+    expect(fake.changeSets.size).toBe(0);
+    expect(fake.find('todo-dev')).toBeUndefined();
+  });
+
+  it.each(['declined', 'diff'])('GIVEN a new stack WHEN the first deploy is %s THEN no REVIEW_IN_PROGRESS stack is left behind', async (how) => {
+    fake.bootstrap();
+    await run(how === 'diff' ? { mode: 'diff' } : { answer: false });
+    expect(fake.find('todo-dev')).toBeUndefined();
+  });
+
+  it('GIVEN a change set removing a stateful resource whose policy is Delete THEN it is refused; a retained one may go', async () => {
+    fake.bootstrap();
+    await run();
+    fake.nextChanges = [{ Type: 'Resource', ResourceChange: { Action: 'Remove', LogicalResourceId: 'PaginationSecret', ResourceType: 'AWS::SecretsManager::Secret' } }];
+    await expect(run({ target: target({}, ['throttleRate=77']) })).rejects.toMatchObject({ message: expect.stringContaining('would replace or delete PaginationSecret') });
+    fake.nextChanges = [{ Type: 'Resource', ResourceChange: { Action: 'Remove', LogicalResourceId: 'TodoTable', ResourceType: 'AWS::DynamoDB::Table' } }];
+    const { result } = await run({ target: target({}, ['throttleRate=77']) });
+    expect(result.outcome).toBe('deployed');
+  });
+});
+
+describe('deploy --hotswap: what the review found', () => {
+  function ownHandlers(): string {
+    const copy = join(dir, 'handlers');
+    cpSync(repoHandlers, copy, { recursive: true });
+    return copy;
+  }
+
+  it('GIVEN a production stage WHEN --hotswap THEN it is refused (exit 2) before any call', async () => {
+    fake.bootstrap();
+    await expect(run({ hotswap: true, target: target({ stackName: 'todo-prod', stage: 'prod', production: true }) })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('--hotswap is refused on the production stage prod') });
+    expect(fake.callNames()).toEqual([]);
+  });
+
+  it('GIVEN nothing changed WHEN --hotswap THEN the stack is asked (one call) and its outputs returned', async () => {
+    fake.bootstrap();
+    await run();
+    fake.cfn.resetHistory();
+    fake.s3.resetHistory();
+    const { result } = await run({ hotswap: true });
+    expect(result.outcome).toBe('no-changes');
+    expect(result.outputs.ApiUrl).toBeDefined();
+    expect(fake.callNames()).toEqual(['CloudFormation:DescribeStacks']);
+  });
+
+  it('GIVEN a hotswap WHEN it succeeds THEN the outputs of the last deploy are returned (for --outputs-file)', async () => {
+    fake.bootstrap();
+    const handlersDir = ownHandlers();
+    await run({ handlersDir });
+    appendFileSync(join(handlersDir, 'todo/get-todo.ts'), '\nexport const m = 3;\n');
+    const { result } = await run({ handlersDir, hotswap: true });
+    expect(result.outcome).toBe('hotswapped');
+    expect(result.outputs.ApiUrl).toBeDefined();
+  });
+
+  it('GIVEN a hotswapped function and the change reverted WHEN a full deploy finds nothing to change THEN it still puts the shipped code back', async () => {
+    fake.bootstrap();
+    const handlersDir = ownHandlers();
+    await run({ handlersDir });
+    const original = readFileSync(join(handlersDir, 'todo/get-todo.ts'), 'utf8');
+    const shipped = fake.functions.get('todo-dev-GetTodoFunction-PHYS')!.code!;
+    appendFileSync(join(handlersDir, 'todo/get-todo.ts'), '\nexport const m = 4;\n');
+    await run({ handlersDir, hotswap: true });
+    expect(Buffer.compare(Buffer.from(fake.functions.get('todo-dev-GetTodoFunction-PHYS')!.code!), Buffer.from(shipped))).not.toBe(0);
+
+    writeFileSync(join(handlersDir, 'todo/get-todo.ts'), original);
+    const { result, events } = await run({ handlersDir });
+    expect(result.outcome).toBe('no-changes');
+    expect(Buffer.compare(Buffer.from(fake.functions.get('todo-dev-GetTodoFunction-PHYS')!.code!), Buffer.from(shipped))).toBe(0);
+    expect(events.some((e) => e.type === 'note' && e.message.startsWith('GetTodoFunction: putting back the code'))).toBe(true);
+    expect(readDeployState(deployStateFile(dir, 'todo-dev', 'eu-west-1'))!.hotswapped).toBe(false);
+  });
+
+  it('GIVEN GetFunction cannot return tags (no lambda:ListTags) WHEN --hotswap THEN it says so and deploys in full', async () => {
+    fake.bootstrap();
+    const handlersDir = ownHandlers();
+    await run({ handlersDir });
+    fake.hideTags = true;
+    appendFileSync(join(handlersDir, 'todo/get-todo.ts'), '\nexport const m = 5;\n');
+    const { result, events } = await run({ handlersDir, hotswap: true });
+    expect(result.outcome).toBe('deployed');
+    expect(events.find((e) => e.type === 'note')).toMatchObject({ message: expect.stringContaining('allow lambda:ListTags') });
+  });
+});
+
+describe('following a stack operation', () => {
+  it('GIVEN events revealed one per poll and pages of two WHEN deploying THEN every event of the operation is reported once, in order', async () => {
+    fake.bootstrap();
+    fake.revealPerPoll = 1;
+    fake.pageSize = 2;
+    const { events, session } = await run();
+    const seen = events.flatMap((e) => (e.type === 'stack-event' ? [e.event] : []));
+    expect(new Set(seen.map((e) => e.eventId)).size).toBe(seen.length);
+    expect(seen[0]).toMatchObject({ logicalId: 'todo-dev', status: 'CREATE_IN_PROGRESS' });
+    expect(seen.at(-1)).toMatchObject({ logicalId: 'todo-dev', status: 'CREATE_COMPLETE' });
+    expect(seen.map((e) => e.timestamp)).toEqual([...seen.map((e) => e.timestamp)].sort((a, b) => a - b));
+    // At least one poll per event (each poll reads back only to the last event seen).
+    expect(session.calls.filter((c) => c === 'CloudFormation:DescribeStackEvents').length).toBeGreaterThanOrEqual(seen.length);
+    expect(session.sleeps.filter((ms) => ms === 5000).length).toBe(seen.length - 1);
   });
 });

@@ -58,6 +58,9 @@ describe('AWS errors become one line with a fix', () => {
     ['no credentials', credentials, 'no AWS credentials found', /aws configure/],
     ['expired token', awsError('ExpiredToken', 'The security token included in the request is expired'), /^the AWS credentials have expired/, /aws sso login/],
     ['expired SSO session', new Error('The SSO session associated with this profile has expired or is otherwise invalid'), /^the AWS credentials have expired/, /aws sso login/],
+    ['expired SSO session from the provider chain', Object.assign(new Error('The SSO session associated with this profile has expired or is otherwise invalid. To refresh this SSO session run aws sso login'), { name: 'CredentialsProviderError' }), /^the AWS credentials have expired/, /aws sso login/],
+    ['a function busy with another update', awsError('ResourceConflictException', 'The operation cannot be performed at this time. An update is in progress for resource'), /another update is running/, /wait a minute/],
+    ['the artifact bucket deleted', awsError('NoSuchBucket', 'The specified bucket does not exist', 404), /^the artifact bucket is gone/, /archctl bootstrap --region eu-west-1/],
     ['rejected key', awsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403), /^AWS rejected the credentials/, /get-caller-identity/],
     ['access denied', awsError('AccessDenied', 'not authorized', 403), /^access denied: CloudFormation:DescribeStacks in eu-west-1/, /cloudformation:DescribeStacks/],
     ['unknown host', Object.assign(new Error('getaddrinfo ENOTFOUND cloudformation.xx-east-9.amazonaws.com'), { code: 'ENOTFOUND', hostname: 'cloudformation.xx-east-9.amazonaws.com' }), /^cannot reach the AWS endpoint for CloudFormation/, /region/],
@@ -82,6 +85,7 @@ describe('AWS errors become one line with a fix', () => {
     expect(iamAction('CloudWatchLogs:FilterLogEvents')).toBe('logs:FilterLogEvents');
     expect(iamAction('CognitoIdentityProvider:AdminCreateUser')).toBe('cognito-idp:AdminCreateUser');
     expect(iamAction('S3:PutObject')).toBe('s3:PutObject');
+    expect(iamAction('S3:HeadObject')).toBe('s3:GetObject and s3:ListBucket');
   });
 });
 
@@ -94,10 +98,10 @@ describe('regions', () => {
     expect([...AWS_REGIONS].sort()).toEqual(sdk.sort());
   });
 
-  it('GIVEN a typo THEN the nearest region is suggested; from a flag it is a usage error', () => {
-    expect(() => checkRegion('eu-west-9', '--region', true)).toThrow(expect.objectContaining({ exitCode: 2, fix: 'use a region code such as eu-west-1' }));
-    expect(() => checkRegion('us-est-1', 'AWS_REGION', false)).toThrow(expect.objectContaining({ exitCode: 1, fix: 'use a region code such as us-east-1' }));
-    expect(checkRegion('ap-southeast-7', '--region', true)).toBe('ap-southeast-7');
+  it('GIVEN a typo THEN exit 1 naming where it came from, and the nearest region is suggested', () => {
+    expect(() => checkRegion('eu-west-9', '--region')).toThrow(expect.objectContaining({ exitCode: 1, message: 'unknown AWS region "eu-west-9" (from --region)', fix: 'use a region code such as eu-west-1' }));
+    expect(() => checkRegion('us-est-1', 'AWS_REGION')).toThrow(expect.objectContaining({ exitCode: 1, fix: 'use a region code such as us-east-1' }));
+    expect(checkRegion('ap-southeast-7', '--region')).toBe('ap-southeast-7');
   });
 
   describe('resolution order: --region, archctl.json, AWS_REGION, the profile', () => {

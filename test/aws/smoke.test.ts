@@ -4,11 +4,11 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import {
-  AdminConfirmSignUpCommand,
+  AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
-  SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -16,7 +16,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runSmoke, smokeStack, temporaryPassword, temporaryUsername, type SmokeOutputs } from '../../src/actions/smoke.js';
+import { runSmoke, SMOKE_COGNITO_ACTIONS, smokeStack, temporaryPassword, temporaryUsername, type SmokeOutputs } from '../../src/actions/smoke.js';
 import { awsError, testSession } from '../support/aws.js';
 import { runInProcess } from '../support/in-process.js';
 
@@ -126,10 +126,23 @@ function givenS3(o: { isolation?: 'broken'; deployerDelete?: Error } = {}) {
   return { objects, calls };
 }
 
-/** A todo pool that signs users in with a password (mfa=optional). */
+/** A todo pool that signs users in with a password (mfa=optional); AdminCreateUser answers as AWS does in a pool that signs in by email. */
 function givenCognito(signIn: 'tokens' | 'mfa' = 'tokens') {
-  idp.on(SignUpCommand).resolves({ UserConfirmed: false, UserSub: SUB });
-  idp.on(AdminConfirmSignUpCommand).resolves({});
+  idp.on(AdminCreateUserCommand).callsFake((input: { Username: string }) => ({
+    User: {
+      Username: SUB,
+      Attributes: [
+        { Name: 'sub', Value: SUB },
+        { Name: 'email_verified', Value: 'true' },
+        { Name: 'email', Value: input.Username },
+      ],
+      UserCreateDate: new Date(),
+      UserLastModifiedDate: new Date(),
+      Enabled: true,
+      UserStatus: 'FORCE_CHANGE_PASSWORD',
+    },
+  }));
+  idp.on(AdminSetUserPasswordCommand).resolves({});
   idp.on(InitiateAuthCommand).resolves(
     signIn === 'tokens'
       ? { AuthenticationResult: { IdToken: ID_TOKEN, AccessToken: 'access', RefreshToken: 'refresh', ExpiresIn: 3600, TokenType: 'Bearer' }, ChallengeParameters: {} }
@@ -175,7 +188,7 @@ describe('runSmoke', () => {
     const result = await runSmoke(testSession(), OUTPUTS);
 
     expect(names(result)).toEqual([
-      'ok signed up a temporary user',
+      'ok created a temporary user (no email sent)',
       'ok signed in with USER_PASSWORD_AUTH',
       'ok API: POST /todos created a todo',
       'ok API: GET /todos listed it',
@@ -190,12 +203,27 @@ describe('runSmoke', () => {
       'ok cleanup: deleted the temporary user',
     ]);
     expect(result.ok).toBe(true);
-    // Cognito: the email is the username; admin calls name the user by its sub.
-    const signUp = idp.commandCalls(SignUpCommand)[0]!.args[0].input;
-    expect(signUp.Username).toMatch(/@example\.invalid$/);
-    expect(signUp.UserAttributes).toEqual([{ Name: 'email', Value: signUp.Username }]);
-    expect(idp.commandCalls(AdminConfirmSignUpCommand)[0]!.args[0].input).toEqual({ UserPoolId: OUTPUTS.UserPoolId, Username: SUB });
-    expect(idp.commandCalls(InitiateAuthCommand)[0]!.args[0].input).toMatchObject({ AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: signUp.Username, PASSWORD: signUp.Password } });
+    // Cognito: only admin calls make the user (no SignUp, so no email); the email is the username, verified, and no message
+    // is sent; later admin calls name the user by its sub; the permanent password is the one it signs in with.
+    expect(idp.calls().map((c) => c.args[0].constructor.name)).toEqual(['AdminCreateUserCommand', 'AdminSetUserPasswordCommand', 'InitiateAuthCommand', 'AdminDeleteUserCommand']);
+    const created = idp.commandCalls(AdminCreateUserCommand)[0]!.args[0].input;
+    expect(created.Username).toMatch(/^archctl-smoke-[0-9a-f]{12}@example\.invalid$/);
+    expect(created).toEqual({
+      UserPoolId: OUTPUTS.UserPoolId,
+      Username: created.Username,
+      UserAttributes: [
+        { Name: 'email', Value: created.Username },
+        { Name: 'email_verified', Value: 'true' },
+      ],
+      MessageAction: 'SUPPRESS',
+    });
+    const password = idp.commandCalls(AdminSetUserPasswordCommand)[0]!.args[0].input;
+    expect(password).toEqual({ UserPoolId: OUTPUTS.UserPoolId, Username: SUB, Password: expect.stringMatching(/^(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9])(?=.*[^A-Za-z0-9]).{16,}$/), Permanent: true });
+    expect(idp.commandCalls(InitiateAuthCommand)[0]!.args[0].input).toEqual({
+      ClientId: OUTPUTS.UserPoolClientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: created.Username, PASSWORD: password.Password },
+    });
     expect(idp.commandCalls(AdminDeleteUserCommand).map((c) => c.args[0].input)).toEqual([{ UserPoolId: OUTPUTS.UserPoolId, Username: SUB }]);
     // Identity pool: the user pool's provider name as the login.
     const logins = { [`cognito-idp.eu-west-1.amazonaws.com/${OUTPUTS.UserPoolId}`]: ID_TOKEN };
@@ -232,7 +260,7 @@ describe('runSmoke', () => {
     const result = await runSmoke(testSession(), OUTPUTS);
 
     expect(result.ok).toBe(false);
-    expect(names(result)).toEqual(['ok signed up a temporary user', 'FAILED signed in with USER_PASSWORD_AUTH', 'ok cleanup: deleted the temporary user']);
+    expect(names(result)).toEqual(['ok created a temporary user (no email sent)', 'FAILED signed in with USER_PASSWORD_AUTH', 'ok cleanup: deleted the temporary user']);
     expect(result.steps[1]!.detail).toBe('the pool requires MFA; smoke cannot sign in (Cognito asked for MFA_SETUP)');
     expect(idp.commandCalls(AdminDeleteUserCommand)).toHaveLength(1);
     expect(api.fetch).not.toHaveBeenCalled();
@@ -259,6 +287,44 @@ describe('runSmoke', () => {
     expect(result.steps.at(-1)).toMatchObject({ name: 'cleanup: deleted the temporary user', ok: true });
   });
 
+  it('GIVEN the deployer may not create users WHEN smoke runs THEN that step names every Cognito permission smoke needs, and cleanup finds no user', async () => {
+    givenCognito();
+    const api = givenApi();
+    givenS3();
+    idp.on(AdminCreateUserCommand).rejects(awsError('AccessDeniedException', 'User is not authorized to perform: cognito-idp:AdminCreateUser', 400));
+    idp.on(AdminDeleteUserCommand).rejects(awsError('UserNotFoundException', 'User does not exist.', 400));
+
+    const result = await runSmoke(testSession(), OUTPUTS);
+
+    expect(names(result)).toEqual(['FAILED created a temporary user (no email sent)', 'ok cleanup: deleted the temporary user']);
+    expect(result.steps[0]!.detail).toBe(
+      'access denied: CognitoIdentityProvider:AdminCreateUser in eu-west-1 (User is not authorized to perform: cognito-idp:AdminCreateUser); ' +
+        `smoke needs cognito-idp:AdminCreateUser, cognito-idp:AdminSetUserPassword, cognito-idp:AdminDeleteUser on pool ${OUTPUTS.UserPoolId}`,
+    );
+    expect(SMOKE_COGNITO_ACTIONS).toEqual(['cognito-idp:AdminCreateUser', 'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminDeleteUser']);
+    // The sub never came back: cleanup names the user by its email, which Cognito resolves in a pool that signs in by email.
+    const username = idp.commandCalls(AdminCreateUserCommand)[0]!.args[0].input.Username!;
+    expect(idp.commandCalls(AdminDeleteUserCommand).map((c) => c.args[0].input)).toEqual([{ UserPoolId: OUTPUTS.UserPoolId, Username: username }]);
+    expect(result.steps[1]!.detail).toBe(`${username} was not there (AdminCreateUser had not created it)`);
+    expect(idp.commandCalls(AdminSetUserPasswordCommand)).toHaveLength(0);
+    expect(idp.commandCalls(InitiateAuthCommand)).toHaveLength(0);
+    expect(api.fetch).not.toHaveBeenCalled();
+  });
+
+  it('GIVEN the deployer may create users but not set passwords WHEN smoke runs THEN that step fails, nothing signs in, and the created user is deleted by its sub', async () => {
+    givenCognito();
+    givenApi();
+    givenS3();
+    idp.on(AdminSetUserPasswordCommand).rejects(awsError('AccessDeniedException', 'User is not authorized to perform: cognito-idp:AdminSetUserPassword', 400));
+
+    const result = await runSmoke(testSession(), OUTPUTS);
+
+    expect(names(result)).toEqual(['FAILED created a temporary user (no email sent)', 'ok cleanup: deleted the temporary user']);
+    expect(result.steps[0]!.detail).toMatch(/^access denied: CognitoIdentityProvider:AdminSetUserPassword in eu-west-1 .*; smoke needs cognito-idp:AdminCreateUser, cognito-idp:AdminSetUserPassword, cognito-idp:AdminDeleteUser on pool /);
+    expect(idp.commandCalls(InitiateAuthCommand)).toHaveLength(0);
+    expect(idp.commandCalls(AdminDeleteUserCommand).map((c) => c.args[0].input)).toEqual([{ UserPoolId: OUTPUTS.UserPoolId, Username: SUB }]);
+  });
+
   it('GIVEN the deployer may not delete users WHEN cleanup runs THEN it fails, saying what is left and how to remove it', async () => {
     givenCognito();
     givenApi();
@@ -271,7 +337,7 @@ describe('runSmoke', () => {
     expect(result.steps.filter((s) => !s.ok).map((s) => s.name)).toEqual(['cleanup: deleted the temporary user']);
     const detail = result.steps.at(-1)!.detail!;
     expect(detail).toContain('access denied: CognitoIdentityProvider:AdminDeleteUser in eu-west-1');
-    expect(detail).toContain(`Left behind: user ${idp.commandCalls(SignUpCommand)[0]!.args[0].input.Username} (${SUB}) in pool ${OUTPUTS.UserPoolId}`);
+    expect(detail).toContain(`Left behind: user ${idp.commandCalls(AdminCreateUserCommand)[0]!.args[0].input.Username} (${SUB}) in pool ${OUTPUTS.UserPoolId}`);
     expect(detail).toContain(`aws cognito-idp admin-delete-user --user-pool-id ${OUTPUTS.UserPoolId} --username ${SUB} --region eu-west-1`);
   });
 
@@ -388,7 +454,7 @@ describe('archctl smoke', () => {
     expect(r.code).toBe(1);
     const lines = r.err.trimEnd().split('\n');
     expect(lines[0]).toBe('smoke: checking todo-dev in eu-west-1 with a temporary user (removed at the end)');
-    expect(lines[1]).toMatch(/^✔ signed up a temporary user \(\d+ ms\): archctl-smoke-[0-9a-f]{12}@example\.invalid$/);
+    expect(lines[1]).toMatch(/^✔ created a temporary user \(no email sent\) \(\d+ ms\): archctl-smoke-[0-9a-f]{12}@example\.invalid$/);
     expect(lines[2]).toMatch(/^✖ signed in with USER_PASSWORD_AUTH \(\d+ ms\): the pool requires MFA; smoke cannot sign in/);
     expect(lines[3]).toMatch(/^✔ cleanup: deleted the temporary user \(\d+ ms\)/);
     expect(lines[4]).toBe('✖ smoke failed: signed in with USER_PASSWORD_AUTH: the pool requires MFA; smoke cannot sign in (Cognito asked for MFA_SETUP)');

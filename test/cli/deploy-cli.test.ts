@@ -82,9 +82,9 @@ describe('archctl deploy', () => {
     expect(r.err).toMatch(/^error: the change set would replace UserPool \(AWS::Cognito::UserPool\).*\(fix: .*--allow-replace.*\)$/m);
   });
 
-  it('GIVEN an unknown region WHEN deploying THEN exit 2 before any call', async () => {
+  it('GIVEN an unknown region WHEN deploying THEN exit 1 before any call', async () => {
     const r = await runInProcess([...deployArgs(), '--region', 'eu-west-9', '--yes'], { env });
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.err).toBe('error: unknown AWS region "eu-west-9" (from --region) (fix: use a region code such as eu-west-1)\n');
     expect(fake.callNames()).toEqual([]);
   });

@@ -2,9 +2,14 @@ import { createPublicKey, verify as verifySignature } from 'node:crypto';
 import {
   CognitoIdentityProviderClient,
   AdminConfirmSignUpCommand,
+  AdminCreateUserCommand,
+  AdminDeleteUserCommand,
+  AdminGetUserCommand,
+  AdminSetUserPasswordCommand,
   ConfirmSignUpCommand,
   GetUserCommand,
   InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
@@ -12,8 +17,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPattern } from '../../src/actions/render.js';
 import { CredentialStore } from '../../src/local/credentials.js';
 import {
+  checkPassword,
+  generatePassword,
   generateSigningKey,
   loginKeysFor,
+  passwordPolicyFromTemplate,
   signJwt,
   startIdentityPool,
   startUserPool,
@@ -21,6 +29,7 @@ import {
   userPoolFromTemplate,
   type LocalIdentityPool,
   type LocalUserPool,
+  type TemporaryPasswordEvent,
 } from '../../src/local/cognito/index.js';
 
 const region = 'us-east-1';
@@ -29,6 +38,9 @@ const OTHER_POOL = 'us-east-1_OtherPool';
 const CLIENT = 'localclient0000000000000001';
 const SRP_ONLY_CLIENT = 'localclient0000000000000002';
 const OTHER_CLIENT = 'otherclient0000000000000001';
+// A pool whose users sign in by a name of their own (no UsernameAttributes).
+const NAMED_POOL = 'us-east-1_NamedPool';
+const NAMED_CLIENT = 'namedclient0000000000000001';
 const IDENTITY_POOL = 'us-east-1:11111111-2222-4333-8444-555555555555';
 const ROLE = 'arn:aws:iam::000000000000:role/AuthenticatedUserRole';
 const PASSWORD = 'Correct-Horse-9battery';
@@ -48,15 +60,18 @@ let idp: CognitoIdentityProviderClient;
 let cid: CognitoIdentityClient;
 const credentials = new CredentialStore({ now });
 const codes: string[] = [];
+const invitations: TemporaryPasswordEvent[] = [];
 
 beforeAll(async () => {
   const client = userPoolClientFromTemplate(CLIENT, clientProps);
   users = await startUserPool({
     now,
     onConfirmationCode: (e) => codes.push(e.code),
+    onTemporaryPassword: (e) => invitations.push(e),
     pools: [
       userPoolFromTemplate(POOL, poolProps, [client, { ...client, id: SRP_ONLY_CLIENT, explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }]),
       { id: OTHER_POOL, clients: [{ ...client, id: OTHER_CLIENT }] },
+      { id: NAMED_POOL, usernameAttributes: [], caseSensitive: false, clients: [{ ...client, id: NAMED_CLIENT }] },
     ],
   });
   identity = await startIdentityPool({
@@ -197,6 +212,250 @@ describe('local Cognito user pool (real CognitoIdentityProviderClient)', () => {
     const flow = await rejection(idp.send(new InitiateAuthCommand({ ClientId: SRP_ONLY_CLIENT, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'grace@example.com', PASSWORD } })));
     expect(flow).toMatchObject({ name: 'InvalidParameterException', message: 'USER_PASSWORD_AUTH flow not enabled for this client' });
     expect((await rejection(idp.send(new AdminConfirmSignUpCommand({ UserPoolId: 'us-east-1_nope', Username: 'grace@example.com' })))).name).toBe('ResourceNotFoundException');
+  });
+});
+
+describe('local Cognito user pool admin operations (real CognitoIdentityProviderClient)', () => {
+  const signIn = (username: string, password: string, clientId = CLIENT) =>
+    idp.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }));
+  const attrs = (list: { Name?: string; Value?: string }[] | undefined) => Object.fromEntries((list ?? []).map((a) => [a.Name, a.Value]));
+
+  it('AdminCreateUser with SUPPRESS makes a FORCE_CHANGE_PASSWORD user with a verified email, reporting no password', async () => {
+    const before = invitations.length;
+    const created = await idp.send(
+      new AdminCreateUserCommand({
+        UserPoolId: POOL,
+        Username: 'Henry@Example.com',
+        UserAttributes: [
+          { Name: 'email', Value: 'Henry@Example.com' },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+        TemporaryPassword: PASSWORD,
+        MessageAction: 'SUPPRESS',
+      }),
+    );
+    const user = created.User!;
+    // UsernameAttributes: [email] makes the username a generated one, the sub, as on AWS.
+    expect(user.Username).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(attrs(user.Attributes)).toEqual({ sub: user.Username, email: 'Henry@Example.com', email_verified: 'true' });
+    expect(user.Attributes![0]).toEqual({ Name: 'sub', Value: user.Username });
+    expect(user).toMatchObject({ Enabled: true, UserStatus: 'FORCE_CHANGE_PASSWORD' });
+    expect(user.UserCreateDate).toBeInstanceOf(Date);
+    expect(Math.abs(user.UserCreateDate!.getTime() - clock)).toBeLessThan(1000);
+    expect(user.UserLastModifiedDate!.getTime()).toBe(user.UserCreateDate!.getTime());
+    expect(invitations.length).toBe(before);
+
+    // AdminGetUser finds it by the email (any case) and by the sub alike.
+    for (const name of ['henry@example.com', user.Username!]) {
+      const got = await idp.send(new AdminGetUserCommand({ UserPoolId: POOL, Username: name }));
+      expect(got).toMatchObject({ Username: user.Username, Enabled: true, UserStatus: 'FORCE_CHANGE_PASSWORD' });
+      expect(attrs(got.UserAttributes)).toEqual(attrs(user.Attributes));
+    }
+
+    const again = await rejection(idp.send(new AdminCreateUserCommand({ UserPoolId: POOL, Username: 'HENRY@example.com', TemporaryPassword: PASSWORD, MessageAction: 'SUPPRESS' })));
+    expect(again).toMatchObject({ name: 'UsernameExistsException', status: 400 });
+  });
+
+  it('AdminCreateUser checks the temporary password against the pool policy and the parameters as AWS does', async () => {
+    const create = (input: Partial<ConstructorParameters<typeof AdminCreateUserCommand>[0]>) =>
+      rejection(idp.send(new AdminCreateUserCommand({ UserPoolId: POOL, Username: 'ivy@example.com', MessageAction: 'SUPPRESS', ...input })));
+    const weak = await create({ TemporaryPassword: 'Short-1a' });
+    expect(weak).toMatchObject({ name: 'InvalidPasswordException', message: 'Password did not conform with policy: Password not long enough' });
+    expect((await create({ TemporaryPassword: 'no-upper-case-1234' })).name).toBe('InvalidPasswordException');
+    expect((await create({ Username: 'not-an-email', TemporaryPassword: PASSWORD })).name).toBe('InvalidParameterException');
+    const action = await create({ TemporaryPassword: PASSWORD, MessageAction: 'SILENT' as never });
+    expect(action).toMatchObject({ name: 'InvalidParameterException', message: expect.stringContaining("at 'messageAction' failed to satisfy constraint: Member must satisfy enum value set: [RESEND, SUPPRESS]") });
+    expect((await create({ UserPoolId: 'us-east-1_nope', TemporaryPassword: PASSWORD })).name).toBe('ResourceNotFoundException');
+    // A pool with usernames of their own: an invitation by email needs an email, one by SMS a phone number, email_verified an email.
+    const named = (input: Partial<ConstructorParameters<typeof AdminCreateUserCommand>[0]>) => create({ UserPoolId: NAMED_POOL, Username: 'ivy', TemporaryPassword: PASSWORD, ...input });
+    expect(await named({ MessageAction: undefined, DesiredDeliveryMediums: ['EMAIL'] })).toMatchObject({ name: 'InvalidParameterException', message: expect.stringContaining('No email') });
+    expect(await named({ MessageAction: undefined, DesiredDeliveryMediums: ['SMS'] })).toMatchObject({ name: 'InvalidParameterException', message: expect.stringContaining('No phone_number') });
+    expect((await named({ UserAttributes: [{ Name: 'email_verified', Value: 'true' }] })).name).toBe('InvalidParameterException');
+    expect((await named({ UserAttributes: [{ Name: 'email', Value: 'not-an-email' }] })).name).toBe('InvalidParameterException');
+    // None of these made the user.
+    for (const [pool, name] of [[POOL, 'ivy@example.com'], [NAMED_POOL, 'ivy']] as const) {
+      expect((await rejection(idp.send(new AdminGetUserCommand({ UserPoolId: pool, Username: name })))).name).toBe('UserNotFoundException');
+    }
+    // In that pool the username is the name given; the email is an ordinary, unverified attribute.
+    const ivy = await idp.send(new AdminCreateUserCommand({ UserPoolId: NAMED_POOL, Username: 'Ivy', UserAttributes: [{ Name: 'email', Value: 'ivy@example.com' }], TemporaryPassword: PASSWORD, MessageAction: 'SUPPRESS' }));
+    expect(ivy.User!.Username).toBe('Ivy');
+    expect(attrs(ivy.User!.Attributes)).toEqual({ sub: expect.stringMatching(/^[0-9a-f-]{36}$/), email: 'ivy@example.com', email_verified: 'false' });
+  });
+
+  it('a FORCE_CHANGE_PASSWORD user gets the NEW_PASSWORD_REQUIRED challenge, and answering it signs in and confirms the user', async () => {
+    const temporary = 'Temporary-Pass-42';
+    const { User } = await idp.send(
+      new AdminCreateUserCommand({ UserPoolId: POOL, Username: 'jack@example.com', UserAttributes: [{ Name: 'email_verified', Value: 'true' }], TemporaryPassword: temporary, MessageAction: 'SUPPRESS' }),
+    );
+    expect((await rejection(signIn('jack@example.com', PASSWORD))).name).toBe('NotAuthorizedException');
+
+    const challenge = await signIn('JACK@example.com', temporary);
+    expect(challenge.AuthenticationResult).toBeUndefined();
+    expect(challenge.ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
+    expect(challenge.Session!.length).toBeGreaterThan(20);
+    expect(challenge.ChallengeParameters).toEqual({
+      USER_ID_FOR_SRP: User!.Username,
+      requiredAttributes: '[]',
+      userAttributes: JSON.stringify({ email_verified: 'true', email: 'jack@example.com' }),
+    });
+    // A second attempt gets a session of its own.
+    const second = await signIn('jack@example.com', temporary);
+    expect(second.Session).not.toBe(challenge.Session);
+
+    const respond = (session: string | undefined, responses: Record<string, string>) =>
+      idp.send(new RespondToAuthChallengeCommand({ ClientId: CLIENT, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: session, ChallengeResponses: responses }));
+    expect((await rejection(respond(challenge.Session, { USERNAME: 'jack@example.com', NEW_PASSWORD: 'weak' }))).name).toBe('InvalidPasswordException');
+    expect((await rejection(respond('forged', { USERNAME: 'jack@example.com', NEW_PASSWORD: PASSWORD }))).name).toBe('NotAuthorizedException');
+    expect((await rejection(respond(challenge.Session, { USERNAME: 'henry@example.com', NEW_PASSWORD: PASSWORD }))).name).toBe('NotAuthorizedException');
+    expect((await rejection(respond(challenge.Session, { USERNAME: 'jack@example.com' }))).name).toBe('InvalidParameterException');
+
+    const done = await respond(challenge.Session, { USERNAME: 'jack@example.com', NEW_PASSWORD: PASSWORD, 'userAttributes.name': 'Jack' });
+    expect(done.ChallengeName).toBeUndefined();
+    const { payload } = decode(done.AuthenticationResult!.IdToken!);
+    expect(payload).toMatchObject({ sub: User!.Username, email: 'jack@example.com', email_verified: true, token_use: 'id' });
+    expect(done.AuthenticationResult!.RefreshToken).toBeTruthy();
+    const got = await idp.send(new AdminGetUserCommand({ UserPoolId: POOL, Username: 'jack@example.com' }));
+    expect(got.UserStatus).toBe('CONFIRMED');
+    expect(attrs(got.UserAttributes).name).toBe('Jack');
+
+    // The session is spent, and so is the other one; the temporary password no longer signs in.
+    expect((await rejection(respond(challenge.Session, { USERNAME: 'jack@example.com', NEW_PASSWORD: PASSWORD }))).name).toBe('NotAuthorizedException');
+    expect((await rejection(respond(second.Session, { USERNAME: 'jack@example.com', NEW_PASSWORD: PASSWORD }))).name).toBe('NotAuthorizedException');
+    expect((await rejection(signIn('jack@example.com', temporary))).name).toBe('NotAuthorizedException');
+    expect((await signIn('jack@example.com', PASSWORD)).AuthenticationResult!.IdToken).toBeTruthy();
+    // Spent for good, both: not even once the user is back in FORCE_CHANGE_PASSWORD.
+    await idp.send(new AdminSetUserPasswordCommand({ UserPoolId: POOL, Username: 'jack@example.com', Password: temporary, Permanent: false }));
+    for (const session of [challenge.Session, second.Session]) {
+      expect((await rejection(respond(session, { USERNAME: 'jack@example.com', NEW_PASSWORD: PASSWORD }))).name).toBe('NotAuthorizedException');
+    }
+  });
+
+  it('a temporary password lasts TemporaryPasswordValidityDays, a challenge session AuthSessionValidity', async () => {
+    expect(passwordPolicyFromTemplate(poolProps).temporaryPasswordValidityDays).toBe(3);
+    expect(userPoolClientFromTemplate(CLIENT, clientProps).authSessionMinutes).toBe(3);
+    await idp.send(new AdminCreateUserCommand({ UserPoolId: POOL, Username: 'kate@example.com', TemporaryPassword: PASSWORD, MessageAction: 'SUPPRESS' }));
+    try {
+      const challenge = await signIn('kate@example.com', PASSWORD);
+      clock += 3 * 60_000;
+      const stale = await rejection(
+        idp.send(new RespondToAuthChallengeCommand({ ClientId: CLIENT, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: challenge.Session, ChallengeResponses: { USERNAME: 'kate@example.com', NEW_PASSWORD: 'Kate-New-Password-1' } })),
+      );
+      expect(stale).toEqual({ name: 'NotAuthorizedException', message: 'Invalid session for the user, session is expired.', status: 400 });
+      clock += 3 * 86_400_000;
+      expect(await rejection(signIn('kate@example.com', PASSWORD))).toEqual({ name: 'NotAuthorizedException', message: 'Temporary password has expired and must be reset by an administrator.', status: 400 });
+      // An administrator resets it: a new temporary password, valid again.
+      await idp.send(new AdminSetUserPasswordCommand({ UserPoolId: POOL, Username: 'kate@example.com', Password: 'Kate-Temporary-2', Permanent: false }));
+      expect((await signIn('kate@example.com', 'Kate-Temporary-2')).ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
+    } finally {
+      clock = Date.now();
+    }
+  });
+
+  it('without SUPPRESS the temporary password (generated to the policy when not given) is reported where AWS would send it; RESEND gives a new one', async () => {
+    const before = invitations.length;
+    const { User } = await idp.send(new AdminCreateUserCommand({ UserPoolId: POOL, Username: 'Liam@example.com', DesiredDeliveryMediums: ['EMAIL'] }));
+    expect(invitations.slice(before)).toHaveLength(1);
+    const first = invitations.at(-1)!;
+    expect(first).toMatchObject({ poolId: POOL, username: 'Liam@example.com', email: 'Liam@example.com' });
+    expect(() => checkPassword({ minimumLength: 12, requireUppercase: true, requireLowercase: true, requireNumbers: true, requireSymbols: true, temporaryPasswordValidityDays: 3 }, first.temporaryPassword)).not.toThrow();
+    expect((await signIn('liam@example.com', first.temporaryPassword)).ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
+
+    const resent = await idp.send(new AdminCreateUserCommand({ UserPoolId: POOL, Username: 'liam@example.com', MessageAction: 'RESEND' }));
+    expect(resent.User).toMatchObject({ Username: User!.Username, UserStatus: 'FORCE_CHANGE_PASSWORD' });
+    const second = invitations.at(-1)!;
+    expect(second.temporaryPassword).not.toBe(first.temporaryPassword);
+    expect((await rejection(signIn('liam@example.com', first.temporaryPassword))).name).toBe('NotAuthorizedException');
+    expect((await signIn('liam@example.com', second.temporaryPassword)).ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
+
+    // RESEND is for a user still waiting for its first sign-in only.
+    expect((await rejection(idp.send(new AdminCreateUserCommand({ UserPoolId: POOL, Username: 'nobody@example.com', MessageAction: 'RESEND' })))).name).toBe('UserNotFoundException');
+    await idp.send(new AdminSetUserPasswordCommand({ UserPoolId: POOL, Username: 'liam@example.com', Password: PASSWORD, Permanent: true }));
+    expect((await rejection(idp.send(new AdminCreateUserCommand({ UserPoolId: POOL, Username: 'liam@example.com', MessageAction: 'RESEND' })))).name).toBe('UnsupportedUserStateException');
+  });
+
+  it('generatePassword always meets the policy it is given', () => {
+    const strict = { minimumLength: 20, requireUppercase: true, requireLowercase: true, requireNumbers: true, requireSymbols: true, temporaryPasswordValidityDays: 7 };
+    const seen = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const p = generatePassword(strict);
+      expect(p).toHaveLength(20);
+      expect(() => checkPassword(strict, p)).not.toThrow();
+      seen.add(p);
+    }
+    expect(seen.size).toBe(200);
+    expect(generatePassword({ ...strict, minimumLength: 6 }).length).toBeGreaterThanOrEqual(12);
+  });
+
+  it('AdminSetUserPassword: Permanent signs in directly (CONFIRMED), otherwise the password is temporary; the policy applies', async () => {
+    await idp.send(new AdminCreateUserCommand({ UserPoolId: POOL, Username: 'mia@example.com', TemporaryPassword: PASSWORD, MessageAction: 'SUPPRESS' }));
+    const set = (Password: string, Permanent?: boolean, Username = 'mia@example.com', UserPoolId = POOL) =>
+      idp.send(new AdminSetUserPasswordCommand({ UserPoolId, Username, Password, ...(Permanent !== undefined ? { Permanent } : {}) }));
+    expect((await rejection(set('weak', true))).name).toBe('InvalidPasswordException');
+    expect((await rejection(set(PASSWORD, true, 'nobody@example.com'))).name).toBe('UserNotFoundException');
+    expect((await rejection(set(PASSWORD, true, 'mia@example.com', 'us-east-1_nope'))).name).toBe('ResourceNotFoundException');
+
+    const before = (await idp.send(new AdminGetUserCommand({ UserPoolId: POOL, Username: 'mia@example.com' }))).UserLastModifiedDate!;
+    clock += 5_000;
+    try {
+      await set('Mia-Permanent-Pass-1', true);
+      const after = await idp.send(new AdminGetUserCommand({ UserPoolId: POOL, Username: 'mia@example.com' }));
+      expect(after.UserStatus).toBe('CONFIRMED');
+      expect(after.UserLastModifiedDate!.getTime()).toBe(before.getTime() + 5_000);
+      expect((await signIn('mia@example.com', 'Mia-Permanent-Pass-1')).AuthenticationResult!.IdToken).toBeTruthy();
+      expect((await rejection(signIn('mia@example.com', PASSWORD))).name).toBe('NotAuthorizedException');
+
+      // Without Permanent (false by default) the user must choose a password at the next sign-in.
+      await set('Mia-Temporary-Pass-2');
+      expect((await idp.send(new AdminGetUserCommand({ UserPoolId: POOL, Username: 'mia@example.com' }))).UserStatus).toBe('FORCE_CHANGE_PASSWORD');
+      expect((await signIn('mia@example.com', 'Mia-Temporary-Pass-2')).ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
+    } finally {
+      clock = Date.now();
+    }
+
+    // A signed-up, unconfirmed user becomes CONFIRMED with a permanent password; AdminConfirmSignUp then has nothing to confirm.
+    await idp.send(new SignUpCommand({ ClientId: CLIENT, Username: 'noah@example.com', Password: PASSWORD }));
+    await set('Noah-Permanent-Pass-1', true, 'noah@example.com');
+    expect((await idp.send(new AdminGetUserCommand({ UserPoolId: POOL, Username: 'noah@example.com' }))).UserStatus).toBe('CONFIRMED');
+    const confirm = await rejection(idp.send(new AdminConfirmSignUpCommand({ UserPoolId: POOL, Username: 'noah@example.com' })));
+    expect(confirm).toMatchObject({ name: 'NotAuthorizedException', message: 'User cannot be confirmed. Current status is CONFIRMED' });
+  });
+
+  it('AdminDeleteUser removes the user under every name and revokes its refresh tokens; the email is free again', async () => {
+    const { User } = await idp.send(
+      new AdminCreateUserCommand({ UserPoolId: POOL, Username: 'olga@example.com', UserAttributes: [{ Name: 'email_verified', Value: 'true' }], TemporaryPassword: PASSWORD, MessageAction: 'SUPPRESS' }),
+    );
+    await idp.send(new AdminSetUserPasswordCommand({ UserPoolId: POOL, Username: User!.Username, Password: PASSWORD, Permanent: true }));
+    const auth = (await signIn('olga@example.com', PASSWORD)).AuthenticationResult!;
+    const refresh = () => idp.send(new InitiateAuthCommand({ ClientId: CLIENT, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: auth.RefreshToken! } }));
+    expect((await refresh()).AuthenticationResult!.IdToken).toBeTruthy();
+
+    expect((await rejection(idp.send(new AdminDeleteUserCommand({ UserPoolId: 'us-east-1_nope', Username: User!.Username })))).name).toBe('ResourceNotFoundException');
+    const deleted = await idp.send(new AdminDeleteUserCommand({ UserPoolId: POOL, Username: User!.Username }));
+    expect(deleted.$metadata.httpStatusCode).toBe(200);
+
+    expect(await rejection(signIn('olga@example.com', PASSWORD))).toEqual({ name: 'NotAuthorizedException', message: 'Incorrect username or password.', status: 400 });
+    expect(await rejection(refresh())).toMatchObject({ name: 'NotAuthorizedException', message: 'Invalid Refresh Token' });
+    for (const name of ['olga@example.com', User!.Username!]) {
+      expect(await rejection(idp.send(new AdminGetUserCommand({ UserPoolId: POOL, Username: name })))).toMatchObject({ name: 'UserNotFoundException', message: 'User does not exist.' });
+      expect((await rejection(idp.send(new AdminDeleteUserCommand({ UserPoolId: POOL, Username: name })))).name).toBe('UserNotFoundException');
+    }
+    expect((await rejection(idp.send(new GetUserCommand({ AccessToken: auth.AccessToken })))).name).toBe('UserNotFoundException');
+
+    const anew = await idp.send(new AdminCreateUserCommand({ UserPoolId: POOL, Username: 'olga@example.com', TemporaryPassword: PASSWORD, MessageAction: 'SUPPRESS' }));
+    expect(anew.User!.Username).not.toBe(User!.Username);
+  });
+
+  it('accepts admin calls whatever their signature: there is no IAM locally', async () => {
+    const res = await fetch(users.url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'AWSCognitoIdentityProviderService.AdminCreateUser' },
+      body: JSON.stringify({ UserPoolId: POOL, Username: 'unsigned@example.com', TemporaryPassword: PASSWORD, MessageAction: 'SUPPRESS' }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { User: { UserStatus: string; UserCreateDate: number } };
+    expect(body.User.UserStatus).toBe('FORCE_CHANGE_PASSWORD');
+    // Epoch seconds on the wire, as AWS JSON 1.1 carries timestamps.
+    expect(Math.abs(body.User.UserCreateDate - clock / 1000)).toBeLessThan(1);
   });
 });
 

@@ -1,16 +1,15 @@
 // `archctl smoke` against the real local cloud (startLocalStack / startTemplate,
 // as test/local/dev.test.ts runs it): the same SDK calls and HTTP requests it
-// makes on AWS, with the endpoints pointed at the emulators. The local user
-// pool has no AdminDeleteUser, so a small proxy in front of it answers that
-// one operation (recording it) and forwards everything else.
+// makes on AWS, with the endpoints pointed at the emulators, the local user
+// pool's admin operations included (AdminCreateUser, AdminSetUserPassword,
+// AdminDeleteUser): the temporary user is really created and really deleted.
+import { AdminGetUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startLocalStack, startTemplate, type LocalStack } from '../../src/actions/dev.js';
+import { startLocalStack, startTemplate, type DevEvent, type LocalStack } from '../../src/actions/dev.js';
 import { renderPattern } from '../../src/actions/render.js';
 import { runSmoke, SMOKE_OUTPUTS, type SmokeEvent, type SmokeOutputs } from '../../src/actions/smoke.js';
 import { foreignIdentityId, OBJECT_NAME } from '../../src/actions/smoke-steps.js';
@@ -21,56 +20,33 @@ import { testSession } from '../support/aws.js';
 const ADMIN = { accessKeyId: 'ARCHCTLLOCAL', secretAccessKey: 'archctl-local-secret' };
 const work = mkdtempSync(join(tmpdir(), 'archctl-smoke-local-'));
 
-interface CognitoCall {
-  operation: string;
-  input: Record<string, unknown>;
-}
-
-/** Forwards AWSCognitoIdentityProviderService calls to the local pool, answering AdminDeleteUser itself. */
-async function cognitoProxy(target: string): Promise<{ url: string; calls: CognitoCall[]; server: Server }> {
-  const calls: CognitoCall[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
-      calls.push({ operation, input: JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown> });
-      if (operation === 'AdminDeleteUser') {
-        res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1' });
-        res.end('{}');
-        return;
-      }
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k))) as Record<string, string>;
-      fetch(target, { method: req.method ?? 'POST', headers, body })
-        .then(async (r) => {
-          const text = Buffer.from(await r.arrayBuffer());
-          res.writeHead(r.status, { 'Content-Type': r.headers.get('content-type') ?? 'application/x-amz-json-1.1' });
-          res.end(text);
-        })
-        .catch((err: unknown) => {
-          res.writeHead(502);
-          res.end(String(err));
-        });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls, server };
-}
-
 interface Running {
   stack: LocalStack;
   outputs: SmokeOutputs;
   endpoints: { cognito: string; cognitoIdentity: string; s3: string };
-  calls: CognitoCall[];
-  server: Server;
+  /** The local stack's events: a sign-up would show as a confirmation code (the email AWS would send). */
+  events: DevEvent[];
 }
 
-async function running(stack: LocalStack): Promise<Running> {
+function running(stack: LocalStack, events: DevEvent[]): Running {
   const o = stack.outputs;
-  const proxy = await cognitoProxy(o.CognitoEndpoint!);
   const outputs = Object.fromEntries(SMOKE_OUTPUTS.map((k) => [k, o[k]!])) as SmokeOutputs;
-  return { stack, outputs, endpoints: { cognito: proxy.url, cognitoIdentity: o.CognitoIdentityEndpoint!, s3: o.S3Endpoint! }, calls: proxy.calls, server: proxy.server };
+  return { stack, outputs, endpoints: { cognito: o.CognitoEndpoint!, cognitoIdentity: o.CognitoIdentityEndpoint!, s3: o.S3Endpoint! }, events };
+}
+
+/** The Cognito operations a run made through its session, in order. */
+const cognitoOps = (session: { calls: string[] }) => session.calls.filter((c) => c.startsWith('CognitoIdentityProvider:')).map((c) => c.split(':')[1]);
+
+/** AdminGetUser's answer for a user: its status, or the error name once it is gone. */
+async function userState(r: Running, username: string): Promise<string> {
+  const idp = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: r.endpoints.cognito, credentials: ADMIN, maxAttempts: 1 });
+  try {
+    return (await idp.send(new AdminGetUserCommand({ UserPoolId: r.outputs.UserPoolId, Username: username }))).UserStatus ?? 'no status';
+  } catch (err) {
+    return (err as Error).name;
+  } finally {
+    idp.destroy();
+  }
 }
 
 /** The todo template with the identity pool role's S3 grant widened to the whole bucket: folder isolation broken. */
@@ -88,35 +64,36 @@ let good: Running;
 let broken: Running;
 
 beforeAll(async () => {
-  // The deployer's calls (confirm, delete, S3 cleanup) sign with the SDK's default chain: the local admin key.
+  // The deployer's calls (create, set the password, delete, S3 cleanup) sign with the SDK's default chain: the local admin key.
   vi.stubEnv('AWS_ACCESS_KEY_ID', ADMIN.accessKeyId);
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', ADMIN.secretAccessKey);
   vi.stubEnv('AWS_SESSION_TOKEN', undefined);
   vi.stubEnv('AWS_PROFILE', undefined);
+  const goodEvents: DevEvent[] = [];
+  const brokenEvents: DevEvent[] = [];
   const [a, b] = await Promise.all([
-    startLocalStack({ pattern: 'todo', parameters: {}, dir: join(work, 'good'), port: 0 }),
-    startTemplate('todo', brokenIsolationTemplate(), { pattern: 'todo', parameters: {}, dir: join(work, 'broken'), port: 0 }),
+    startLocalStack({ pattern: 'todo', parameters: {}, dir: join(work, 'good'), port: 0, onEvent: (e) => goodEvents.push(e) }),
+    startTemplate('todo', brokenIsolationTemplate(), { pattern: 'todo', parameters: {}, dir: join(work, 'broken'), port: 0, onEvent: (e) => brokenEvents.push(e) }),
   ]);
-  [good, broken] = await Promise.all([running(a), running(b)]);
+  good = running(a, goodEvents);
+  broken = running(b, brokenEvents);
 }, 30_000);
 
 afterAll(async () => {
-  for (const r of [good, broken]) {
-    r?.server.close();
-    await r?.stack.close();
-  }
+  for (const r of [good, broken]) await r?.stack.close();
   vi.unstubAllEnvs();
   rmSync(work, { recursive: true, force: true });
 });
 
 describe('smoke on the local todo stack', () => {
-  it('passes every step, in order, and deletes the temporary user by its sub', async () => {
+  it('passes every step, in order, without a sign-up, and really deletes the temporary user', async () => {
     const events: SmokeEvent[] = [];
-    const result = await runSmoke(testSession('us-east-1'), good.outputs, { endpoints: good.endpoints, onEvent: (e) => events.push(e) });
+    const session = testSession('us-east-1');
+    const result = await runSmoke(session, good.outputs, { endpoints: good.endpoints, onEvent: (e) => events.push(e) });
     expect(result.steps.filter((s) => !s.ok)).toEqual([]);
     expect(result.ok).toBe(true);
     expect(result.steps.map((s) => s.name)).toEqual([
-      'signed up a temporary user',
+      'created a temporary user (no email sent)',
       'signed in with USER_PASSWORD_AUTH',
       'API: POST /todos created a todo',
       'API: GET /todos listed it',
@@ -134,15 +111,13 @@ describe('smoke on the local todo stack', () => {
 
     const username = result.steps[0]!.detail!;
     expect(username).toMatch(/^archctl-smoke-[0-9a-f]{12}@example\.invalid$/);
-    // The user is confirmed and deleted by its sub (its permanent username in an email pool), the same one.
-    const ops = good.calls.map((c) => c.operation);
-    expect(ops).toEqual(['SignUp', 'AdminConfirmSignUp', 'InitiateAuth', 'AdminDeleteUser']);
-    const [signUp, confirm, , remove] = good.calls;
-    expect(signUp!.input.Username).toBe(username);
-    expect(String(signUp!.input.Password)).toMatch(/^(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9])(?=.*[^A-Za-z0-9]).{16,}$/);
-    expect(confirm!.input.Username).toMatch(/^[0-9a-f-]{36}$/);
-    expect(remove!.input).toEqual({ UserPoolId: good.outputs.UserPoolId, Username: confirm!.input.Username });
+    // Admin calls only: no SignUp, so no confirmation code (the email AWS would send) was made.
+    expect(cognitoOps(session)).toEqual(['AdminCreateUser', 'AdminSetUserPassword', 'InitiateAuth', 'AdminDeleteUser']);
+    expect(good.events.filter((e) => e.type === 'confirmation-code')).toEqual([]);
     expect(result.steps.find((s) => s.name.startsWith('identity pool'))!.detail).toMatch(/^identity us-east-1:[0-9a-f-]{36}$/);
+    // The user was there to delete (the step names it, not "was not there"), and now it is gone.
+    expect(result.steps.at(-1)).toMatchObject({ name: 'cleanup: deleted the temporary user', ok: true, detail: username });
+    expect(await userState(good, username)).toBe('UserNotFoundException');
   });
 
   it("fails when a user can write another identity's folder, and still removes what it wrote", async () => {
@@ -157,7 +132,9 @@ describe('smoke on the local todo stack', () => {
       ['cleanup: removed the test objects from S3', true],
       ['cleanup: deleted the temporary user', true],
     ]);
-    expect(broken.calls.at(-1)!.operation).toBe('AdminDeleteUser');
+    const username = result.steps[0]!.detail!;
+    expect(result.steps.at(-1)!.detail).toBe(username);
+    expect(await userState(broken, username)).toBe('UserNotFoundException');
     const foreignKey = `${foreignIdentityId(broken.outputs.IdentityPoolId)}/${OBJECT_NAME}`;
     expect(cleanup[0]!.detail).toContain(foreignKey);
     const admin = new S3Client({ region: 'us-east-1', endpoint: broken.endpoints.s3, forcePathStyle: true, credentials: ADMIN, maxAttempts: 1 });
@@ -178,6 +155,7 @@ describe('smoke on the local todo stack', () => {
     const failed = result.steps.filter((s) => !s.ok);
     expect(failed.map((s) => s.name)).toEqual(['identity pool gave the user temporary credentials']);
     expect(failed[0]!.detail).toMatch(/GetId/);
-    expect(result.steps.at(-1)).toMatchObject({ name: 'cleanup: deleted the temporary user', ok: true });
+    expect(result.steps.at(-1)).toMatchObject({ name: 'cleanup: deleted the temporary user', ok: true, detail: result.steps[0]!.detail });
+    expect(await userState(good, result.steps[0]!.detail!)).toBe('UserNotFoundException');
   });
 });

@@ -23,6 +23,7 @@ import {
 import { GetFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { createHash } from 'node:crypto';
 import { awsError } from './aws.js';
 
 export interface FakeStack {
@@ -37,6 +38,9 @@ export interface FakeStack {
   resources: { logicalId: string; physicalId: string; type: string; status: string; reason?: string }[];
   /** Newest first, as DescribeStackEvents returns them. */
   events: StackEvent[];
+  /** Events of a running operation not shown yet, oldest first: each DescribeStackEvents reveals a few. */
+  pending?: { event: StackEvent; apply?: () => void }[];
+  lastUpdated?: Date;
 }
 
 interface FakeChangeSet {
@@ -47,9 +51,13 @@ interface FakeChangeSet {
   parameters: Record<string, string>;
   tags: Record<string, string>;
   changes: Change[];
+  /** CREATE_COMPLETE, or FAILED when nothing at all differs ("didn't contain changes"). */
+  status?: string;
 }
 
 export type Failure = { logicalId: string; type: string; reason: string };
+
+const sha256Base64 = (data: Uint8Array) => createHash('sha256').update(data).digest('base64');
 
 export const BOOTSTRAP_BUCKET = 'archctl-bootstrap-artifactbucket-1a2b3c';
 
@@ -70,6 +78,12 @@ export class FakeAws {
   /** Makes the next execution (or delete) fail on this resource. */
   failNext: Failure | undefined;
   private clock = Date.parse('2026-11-28T12:00:00Z');
+  /** How many pending events each DescribeStackEvents call reveals (operations take several polls). */
+  revealPerPoll = 4;
+  /** DescribeStackEvents page size (archctl must follow NextToken). */
+  pageSize = 5;
+  /** GetFunction returns TagsError instead of tags (a caller without lambda:ListTags). */
+  hideTags = false;
   private seq = 0;
 
   constructor() {
@@ -116,9 +130,10 @@ export class FakeAws {
     return awsError('ValidationError', `Stack with id ${name} does not exist`);
   }
 
-  private event(stack: FakeStack, logicalId: string, type: string, status: string, token?: string, reason?: string): void {
+  /** Records an event; `later` queues it behind the running operation's earlier events, with `apply` run when it shows. */
+  private event(stack: FakeStack, logicalId: string, type: string, status: string, token?: string, reason?: string, later = false, apply?: () => void): void {
     this.clock += 1000;
-    stack.events.unshift({
+    const event: StackEvent = {
       EventId: `e${++this.seq}`,
       StackId: stack.id,
       StackName: stack.name,
@@ -129,20 +144,42 @@ export class FakeAws {
       Timestamp: new Date(this.clock),
       ...(reason ? { ResourceStatusReason: reason } : {}),
       ...(token ? { ClientRequestToken: token } : {}),
-    });
+    };
+    if (later) (stack.pending ??= []).push({ event, ...(apply ? { apply } : {}) });
+    else stack.events.unshift(event);
   }
 
-  private defaultChanges(cs: FakeChangeSet, stack: FakeStack): Change[] {
-    const template = JSON.parse(cs.templateBody) as { Resources: Record<string, { Type: string }> };
-    if (cs.type === 'CREATE' || stack.status === 'REVIEW_IN_PROGRESS') {
-      return Object.entries(template.Resources).map(([id, r]) => ({ Type: 'Resource', ResourceChange: { Action: 'Add', LogicalResourceId: id, ResourceType: r.Type } }));
+  private reveal(stack: FakeStack): void {
+    for (let i = 0; i < this.revealPerPoll && stack.pending?.length; i++) {
+      const next = stack.pending.shift()!;
+      stack.events.unshift(next.event);
+      next.apply?.();
     }
-    return Object.entries(template.Resources)
+  }
+
+  /**
+   * What CloudFormation would list: every resource for a new stack; for an
+   * update, nothing at all (FAILED) when template and parameters are the same,
+   * an executable change set with no resource change when only outputs differ,
+   * else the functions (a code change, the common case in these tests).
+   */
+  private defaultChanges(cs: FakeChangeSet, stack: FakeStack): { changes: Change[]; status: string } {
+    const template = JSON.parse(cs.templateBody) as { Resources: Record<string, { Type: string }>; Outputs?: unknown };
+    if (cs.type === 'CREATE') {
+      return { changes: Object.entries(template.Resources).map(([id, r]) => ({ Type: 'Resource', ResourceChange: { Action: 'Add', LogicalResourceId: id, ResourceType: r.Type } })), status: 'CREATE_COMPLETE' };
+    }
+    const old = JSON.parse(stack.templateBody ?? '{"Resources":{}}') as { Resources: unknown; Outputs?: unknown };
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    if (same(old.Resources, template.Resources) && same(stack.parameters, cs.parameters)) {
+      return { changes: [], status: same(old.Outputs, template.Outputs) ? 'FAILED' : 'CREATE_COMPLETE' };
+    }
+    const changes = Object.entries(template.Resources)
       .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
       .map(([id, r]) => ({
         Type: 'Resource',
         ResourceChange: { Action: 'Modify', LogicalResourceId: id, ResourceType: r.Type, Replacement: 'False', Details: [{ Target: { Attribute: 'Properties', Name: 'Code', RequiresRecreation: 'Never' } }] },
-      }));
+      })) as Change[];
+    return { changes, status: 'CREATE_COMPLETE' };
   }
 
   private install(): void {
@@ -156,7 +193,8 @@ export class FakeAws {
             StackName: s.name,
             StackId: s.id,
             StackStatus: s.status,
-            CreationTime: new Date(this.clock),
+            CreationTime: new Date(Date.parse('2026-11-01T00:00:00Z')),
+            ...(s.lastUpdated ? { LastUpdatedTime: s.lastUpdated } : {}),
             EnableTerminationProtection: s.terminationProtection,
             Outputs: Object.entries(s.outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
             Parameters: Object.entries(s.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
@@ -165,14 +203,18 @@ export class FakeAws {
         ],
       };
     });
-    cfn.on(DescribeStackEventsCommand).callsFake(({ StackName }: { StackName: string }) => {
+    cfn.on(DescribeStackEventsCommand).callsFake(({ StackName, NextToken }: { StackName: string; NextToken?: string }) => {
       const s = this.find(StackName);
       if (!s) throw this.missing(StackName);
-      return { StackEvents: s.events };
+      if (!NextToken) this.reveal(s);
+      const start = NextToken ? Number(NextToken) : 0;
+      const page = s.events.slice(start, start + this.pageSize);
+      return { StackEvents: page, ...(start + this.pageSize < s.events.length ? { NextToken: String(start + this.pageSize) } : {}) };
     });
     cfn.on(CreateChangeSetCommand).callsFake((input: { StackName: string; ChangeSetName: string; ChangeSetType: string; TemplateURL?: string; TemplateBody?: string; Parameters?: { ParameterKey: string; ParameterValue: string }[]; Tags?: { Key: string; Value: string }[] }) => {
       let stack = this.find(input.StackName);
       if (input.ChangeSetType === 'UPDATE' && !stack) throw this.missing(input.StackName);
+      if (input.ChangeSetType === 'UPDATE' && stack!.status === 'REVIEW_IN_PROGRESS') throw awsError('ValidationError', `Stack:${stack!.id} is in REVIEW_IN_PROGRESS state and can not be updated.`);
       if (input.ChangeSetType === 'CREATE') {
         if (stack && stack.status !== 'REVIEW_IN_PROGRESS') throw awsError('AlreadyExistsException', `Stack [${input.StackName}] already exists`);
         stack ??= this.addStack({ name: input.StackName, status: 'REVIEW_IN_PROGRESS' });
@@ -195,14 +237,16 @@ export class FakeAws {
         tags: Object.fromEntries((input.Tags ?? []).map((t) => [t.Key, t.Value])),
         changes: [],
       };
-      cs.changes = this.emptyChangeSet ? [] : (this.nextChanges ?? this.defaultChanges(cs, stack!));
+      const computed = this.emptyChangeSet ? { changes: [], status: 'FAILED' } : this.nextChanges ? { changes: this.nextChanges, status: 'CREATE_COMPLETE' } : this.defaultChanges(cs, stack!);
+      cs.changes = computed.changes;
+      cs.status = computed.status;
       this.changeSets.set(id, cs);
       return { Id: id, StackId: stack!.id };
     });
     cfn.on(DescribeChangeSetCommand).callsFake(({ ChangeSetName }: { ChangeSetName: string }) => {
       const cs = this.changeSets.get(ChangeSetName);
       if (!cs) throw awsError('ChangeSetNotFoundException', `ChangeSet [${ChangeSetName}] does not exist`);
-      if (cs.changes.length === 0) {
+      if (cs.status === 'FAILED') {
         return { Status: 'FAILED', StatusReason: "The submitted information didn't contain changes. Submit different information to create a change set.", Changes: [] };
       }
       return { Status: 'CREATE_COMPLETE', ExecutionStatus: 'AVAILABLE', Changes: cs.changes };
@@ -221,6 +265,7 @@ export class FakeAws {
     cfn.on(DeleteStackCommand).callsFake(({ StackName, ClientRequestToken, RetainResources }: { StackName: string; ClientRequestToken?: string; RetainResources?: string[] }) => {
       const s = this.find(StackName);
       if (!s) return {};
+      if (s.terminationProtection) throw awsError('ValidationError', `Stack [${s.name}] cannot be deleted while TerminationProtection is enabled`);
       const verb = 'DELETE';
       this.event(s, s.name, 'AWS::CloudFormation::Stack', `${verb}_IN_PROGRESS`, ClientRequestToken);
       const fail = this.failNext;
@@ -247,7 +292,8 @@ export class FakeAws {
     cfn.on(GetTemplateCommand).callsFake(({ StackName }: { StackName: string }) => {
       const s = this.find(StackName);
       if (!s) throw this.missing(StackName);
-      return { TemplateBody: s.templateBody ?? '{"Resources":{}}' };
+      if (s.status === 'REVIEW_IN_PROGRESS' || !s.templateBody) throw awsError('ValidationError', `Stack with id ${StackName} does not exist`);
+      return { TemplateBody: s.templateBody };
     });
     cfn.on(ListStackResourcesCommand).callsFake(({ StackName }: { StackName: string }) => {
       const s = this.find(StackName);
@@ -283,7 +329,13 @@ export class FakeAws {
     lambda.on(GetFunctionCommand).callsFake(({ FunctionName }: { FunctionName: string }) => {
       const fn = this.functions.get(FunctionName);
       if (!fn) throw awsError('ResourceNotFoundException', `Function not found: ${FunctionName}`, 404);
-      return { Configuration: { FunctionName, CodeSha256: 'old' }, Tags: { 'aws:cloudformation:stack-name': fn.stackName, 'aws:cloudformation:logical-id': fn.logicalId } };
+      const stack = this.stacks.find((x) => x.name === fn.stackName && x.status !== 'DELETE_COMPLETE');
+      return {
+        Configuration: { FunctionName, CodeSha256: fn.code ? sha256Base64(fn.code) : 'unknown' },
+        ...(this.hideTags
+          ? { TagsError: { ErrorCode: 'AccessDeniedException', Message: 'not authorized to perform: lambda:ListTags' } }
+          : { Tags: { 'aws:cloudformation:stack-name': fn.stackName, 'aws:cloudformation:logical-id': fn.logicalId, ...(stack ? { 'aws:cloudformation:stack-id': stack.id } : {}) } }),
+      };
     });
     lambda.on(UpdateFunctionCodeCommand).callsFake(({ FunctionName, ZipFile }: { FunctionName: string; ZipFile: Uint8Array }) => {
       const fn = this.functions.get(FunctionName);
@@ -298,34 +350,49 @@ export class FakeAws {
   private execute(stack: FakeStack, cs: FakeChangeSet, token?: string): void {
     const creating = cs.type === 'CREATE';
     const verb = creating ? 'CREATE' : 'UPDATE';
-    this.event(stack, stack.name, 'AWS::CloudFormation::Stack', `${verb}_IN_PROGRESS`, token, 'User Initiated');
+    // The operation runs over several polls: the stack is in progress until its last event shows.
+    stack.status = `${verb}_IN_PROGRESS`;
+    stack.lastUpdated = new Date(this.clock + 1000);
+    const later = true;
+    this.event(stack, stack.name, 'AWS::CloudFormation::Stack', `${verb}_IN_PROGRESS`, token, 'User Initiated', later);
     const fail = this.failNext;
     this.failNext = undefined;
     for (const c of cs.changes) {
       const r = c.ResourceChange!;
       const v = r.Action === 'Add' ? 'CREATE' : r.Action === 'Remove' ? 'DELETE' : 'UPDATE';
-      this.event(stack, r.LogicalResourceId!, r.ResourceType!, `${v}_IN_PROGRESS`, token);
+      this.event(stack, r.LogicalResourceId!, r.ResourceType!, `${v}_IN_PROGRESS`, token, undefined, later);
       if (fail && fail.logicalId === r.LogicalResourceId) {
-        this.event(stack, r.LogicalResourceId!, r.ResourceType!, `${v}_FAILED`, token, fail.reason);
+        this.event(stack, r.LogicalResourceId!, r.ResourceType!, `${v}_FAILED`, token, fail.reason, later);
         break;
       }
-      this.event(stack, r.LogicalResourceId!, r.ResourceType!, `${v}_COMPLETE`, token);
+      this.event(stack, r.LogicalResourceId!, r.ResourceType!, `${v}_COMPLETE`, token, undefined, later);
     }
     if (fail) {
       const rollback = creating ? 'ROLLBACK' : 'UPDATE_ROLLBACK';
-      this.event(stack, stack.name, 'AWS::CloudFormation::Stack', `${rollback}_IN_PROGRESS`, token, `The following resource(s) failed to ${verb.toLowerCase()}: [${fail.logicalId}]`);
-      stack.status = `${rollback}_COMPLETE`;
-      this.event(stack, stack.name, 'AWS::CloudFormation::Stack', stack.status, token);
+      this.event(stack, stack.name, 'AWS::CloudFormation::Stack', `${rollback}_IN_PROGRESS`, token, `The following resource(s) failed to ${verb.toLowerCase()}: [${fail.logicalId}]`, later, () => {
+        stack.status = `${rollback}_IN_PROGRESS`;
+      });
+      this.event(stack, stack.name, 'AWS::CloudFormation::Stack', `${rollback}_COMPLETE`, token, undefined, later, () => {
+        stack.status = `${rollback}_COMPLETE`;
+      });
       return;
     }
-    stack.status = `${verb}_COMPLETE`;
-    stack.templateBody = cs.templateBody;
-    stack.parameters = { ...cs.parameters };
-    stack.tags = { ...cs.tags };
-    const template = JSON.parse(cs.templateBody) as { Resources: Record<string, { Type: string }>; Outputs?: Record<string, { Value: unknown }> };
-    stack.outputs = Object.fromEntries(Object.entries(template.Outputs ?? {}).map(([k, o]) => [k, typeof o.Value === 'string' ? o.Value : `${k}-value`]));
-    stack.resources = Object.entries(template.Resources).map(([logicalId, r]) => ({ logicalId, physicalId: `${stack.name}-${logicalId}-PHYS`, type: r.Type, status: `${verb}_COMPLETE` }));
-    for (const r of stack.resources) if (r.type === 'AWS::Lambda::Function') this.functions.set(r.physicalId, { stackName: stack.name, logicalId: r.logicalId });
-    this.event(stack, stack.name, 'AWS::CloudFormation::Stack', stack.status, token);
+    const template = JSON.parse(cs.templateBody) as { Resources: Record<string, { Type: string; Properties?: { Code?: { S3Key?: { Ref?: string } } } }>; Outputs?: Record<string, { Value: unknown }> };
+    this.event(stack, stack.name, 'AWS::CloudFormation::Stack', `${verb}_COMPLETE`, token, undefined, later, () => {
+      stack.status = `${verb}_COMPLETE`;
+      stack.templateBody = cs.templateBody;
+      stack.parameters = { ...cs.parameters };
+      stack.tags = { ...cs.tags };
+      stack.outputs = Object.fromEntries(Object.entries(template.Outputs ?? {}).map(([k, o]) => [k, typeof o.Value === 'string' ? o.Value : `${k}-value`]));
+      stack.resources = Object.entries(template.Resources).map(([logicalId, r]) => ({ logicalId, physicalId: `${stack.name}-${logicalId}-PHYS`, type: r.Type, status: `${verb}_COMPLETE` }));
+      for (const [logicalId, r] of Object.entries(template.Resources)) {
+        if (r.Type !== 'AWS::Lambda::Function') continue;
+        // Lambda runs the zip the code-key parameter names, as CloudFormation copies it from the bucket.
+        const param = r.Properties?.Code?.S3Key?.Ref;
+        const key = param ? cs.parameters[param] : undefined;
+        const code = key ? this.objects.get(`${cs.parameters.ArtifactBucket}/${key}`) : undefined;
+        this.functions.set(`${stack.name}-${logicalId}-PHYS`, { stackName: stack.name, logicalId, ...(code ? { code } : {}) });
+      }
+    });
   }
 }

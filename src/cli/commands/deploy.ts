@@ -19,20 +19,29 @@ export default async function deployCommand(ctx: CommandContext, [pattern]: unkn
 
   const ask = async (q: Question): Promise<boolean> => {
     progress.stop();
+    let yes: boolean;
     if (q.kind === 'execute') {
       const n = summarizeChanges(q.changes);
-      return confirmOrStop(ctx, `Deploy these changes to ${target.stackName} in ${target.region}?`, `deploying ${n.add + n.modify + n.remove} change${n.add + n.modify + n.remove === 1 ? '' : 's'} to ${target.stackName}`);
-    }
-    if (q.kind === 'recreate') {
+      const count = n.add + n.modify + n.remove;
+      yes = await confirmOrStop(
+        ctx,
+        `Deploy ${count === 0 ? 'the new outputs' : 'these changes'} to ${target.stackName} in ${target.region}?`,
+        `deploying ${count === 0 ? 'output changes' : `${count} change${count === 1 ? '' : 's'}`} to ${target.stackName}`,
+      );
+    } else if (q.kind === 'recreate') {
       progress.line(c.yellow(`stack ${target.stackName} is ${q.status}: ${q.reason}.`));
-      return confirmOrStop(ctx, `Delete the failed stack ${target.stackName} (it holds nothing) and create it again?`, `deleting the failed stack ${target.stackName}`);
+      yes = await confirmOrStop(
+        ctx,
+        `Delete the failed stack ${target.stackName} (the failed create rolled its resources back) and create it again?`,
+        `deleting the failed stack ${target.stackName}`,
+      );
+    } else {
+      progress.line(c.yellow(`stack ${target.stackName} is UPDATE_ROLLBACK_FAILED: its last update failed and so did the rollback.`));
+      yes = await confirmOrStop(ctx, `Continue the rollback${q.skip.length ? ` skipping ${q.skip.join(', ')}` : ''}, then deploy?`, `continuing the rollback of ${target.stackName}`);
     }
-    progress.line(c.yellow(`stack ${target.stackName} is UPDATE_ROLLBACK_FAILED: its last update failed and so did the rollback.`));
-    return confirmOrStop(
-      ctx,
-      `Continue the rollback${q.skip.length ? ` skipping ${q.skip.join(', ')}` : ''}, then deploy?`,
-      `continuing the rollback of ${target.stackName}`,
-    );
+    // The spinner and its clock come back for the long part.
+    if (yes) await progress.start(`deploying ${target.stackName} in ${target.region}`);
+    return yes;
   };
 
   // Ctrl-C stops following, not the operation: CloudFormation carries on without us.
@@ -61,9 +70,9 @@ export default async function deployCommand(ctx: CommandContext, [pattern]: unkn
       err('deploy cancelled: nothing was changed (the change set was deleted)');
       return 1;
     }
-    if (opts.outputsFile !== undefined && Object.keys(result.outputs).length > 0) {
-      writeFileAtomic(resolve(ctx.io.cwd, opts.outputsFile as string), JSON.stringify(result.outputs, null, 2) + '\n', { createDir: true });
-    }
+    // Written whenever the stack's outputs are known, so a script never reads an older run's file.
+    const writeOutputs = opts.outputsFile !== undefined && (result.outcome === 'deployed' || result.outcome === 'no-changes' || result.outcome === 'hotswapped');
+    if (writeOutputs) writeFileAtomic(resolve(ctx.io.cwd, opts.outputsFile as string), JSON.stringify(result.outputs, null, 2) + '\n', { createDir: true });
     if (ctx.global.json) ctx.io.stdout.write(resultJson(result));
     else ctx.io.stdout.write(outputLines(result.outputs));
     switch (result.outcome) {
@@ -82,7 +91,7 @@ export default async function deployCommand(ctx: CommandContext, [pattern]: unkn
         err(`${c.green('✔')} deployed ${target.stackName} in ${target.region} in ${(progress.elapsedMs / 1000).toFixed(0)} s`);
         if (target.target?.pattern === 'todo') err(`next: archctl smoke${target.stage !== 'dev' ? ` --stage ${target.stage}` : ''} checks it end to end`);
     }
-    if (opts.outputsFile !== undefined) err(`outputs written to ${opts.outputsFile as string}`);
+    if (writeOutputs) err(`outputs written to ${opts.outputsFile as string}`);
     return 0;
   } finally {
     progress.stop();

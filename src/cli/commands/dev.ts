@@ -57,6 +57,7 @@ export default async function devCommand(ctx: CommandContext, [pattern]: unknown
     else if (e.type === 'bundling' && ctx.global.verbose) err(`bundling ${e.logicalId} (${e.entry})`);
     else if (e.type === 'started') err(`started ${SERVICE_NAMES[e.service] ?? e.service} at ${e.url}`);
     else if (e.type === 'confirmation-code') err(`confirmation code for ${e.username}: ${e.code}`);
+    else if (e.type === 'temporary-password') err(`temporary password for ${e.username}: ${e.password}`);
     else if (e.type === 'log') err(e.line);
   };
 

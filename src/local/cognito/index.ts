@@ -1,5 +1,5 @@
-export { startUserPool, checkPassword } from './user-pool.js';
-export type { LocalUserPool, UserPoolOptions, UserPoolConfig, UserPoolClientConfig, PasswordPolicy, ConfirmationCodeEvent } from './user-pool.js';
+export { startUserPool, checkPassword, generatePassword } from './user-pool.js';
+export type { LocalUserPool, UserPoolOptions, UserPoolConfig, UserPoolClientConfig, PasswordPolicy, ConfirmationCodeEvent, TemporaryPasswordEvent } from './user-pool.js';
 export { startIdentityPool, loginKeysFor } from './identity-pool.js';
 export type { LocalIdentityPool, IdentityPoolOptions, IdentityPoolConfig, IdentityProviderConfig } from './identity-pool.js';
 export { verifyJwt, signJwt, generateSigningKey, JwtError } from './jwt.js';

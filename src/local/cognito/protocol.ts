@@ -167,6 +167,23 @@ export function requiredString(input: JsonInput, field: string): string {
   return value;
 }
 
+export function optionalString(input: JsonInput, field: string): string | undefined {
+  const value = input[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new AwsJsonError('SerializationException', `${field} must be a string.`);
+  return value;
+}
+
+/** An optional enum field; any other value gets AWS's validation error. */
+export function optionalEnum<T extends string>(input: JsonInput, field: string, values: readonly T[]): T | undefined {
+  const value = optionalString(input, field);
+  if (value === undefined || (values as readonly string[]).includes(value)) return value as T | undefined;
+  throw new AwsJsonError(
+    'InvalidParameterException',
+    `1 validation error detected: Value '${value}' at '${lowerFirst(field)}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`,
+  );
+}
+
 export function stringMap(input: JsonInput, field: string): Record<string, string> {
   const value = input[field];
   if (value === undefined || value === null) return {};

@@ -17,12 +17,13 @@ export function passwordPolicyFromTemplate(userPoolProps: Props): PasswordPolicy
     requireLowercase: bool(p.RequireLowercase, true),
     requireNumbers: bool(p.RequireNumbers, true),
     requireSymbols: bool(p.RequireSymbols, true),
+    temporaryPasswordValidityDays: p.TemporaryPasswordValidityDays === undefined ? 7 : Number(p.TemporaryPasswordValidityDays),
   };
 }
 
 const UNIT_MINUTES: Record<string, number> = { seconds: 1 / 60, minutes: 1, hours: 60, days: 1440 };
 
-/** AccessTokenValidity / IdTokenValidity / RefreshTokenValidity in TokenValidityUnits (defaults: 1 hour, 1 hour, 30 days). */
+/** AccessTokenValidity / IdTokenValidity / RefreshTokenValidity in TokenValidityUnits (defaults: 1 hour, 1 hour, 30 days); AuthSessionValidity in minutes (default 3). */
 export function userPoolClientFromTemplate(clientId: string, clientProps: Props): UserPoolClientConfig {
   const props = clientProps ?? {};
   const units = (props.TokenValidityUnits ?? {}) as Record<string, unknown>;
@@ -38,6 +39,7 @@ export function userPoolClientFromTemplate(clientId: string, clientProps: Props)
     accessTokenMinutes: minutes(props.AccessTokenValidity, units.AccessToken, 'hours', 1),
     idTokenMinutes: minutes(props.IdTokenValidity, units.IdToken, 'hours', 1),
     refreshTokenDays: minutes(props.RefreshTokenValidity, units.RefreshToken, 'days', 30) / 1440,
+    authSessionMinutes: props.AuthSessionValidity === undefined ? 3 : Number(props.AuthSessionValidity),
   };
 }
 
