@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './files.js';
 
@@ -40,4 +40,9 @@ export function readDeployState(file: string): DeployState | undefined {
 
 export function writeDeployState(file: string, state: DeployState): void {
   writeFileAtomic(file, JSON.stringify(state, null, 2) + '\n', { createDir: true });
+}
+
+/** After a destroy: the record would otherwise let a later --hotswap aim at functions that are gone. */
+export function forgetDeployState(projectDir: string, stackName: string, region: string): void {
+  rmSync(deployStateFile(projectDir, stackName, region), { force: true });
 }

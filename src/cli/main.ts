@@ -128,7 +128,7 @@ function program(io: Io, run: (load: () => Promise<CommandModule>, args: unknown
 
   deployLike(p.command('deploy').description('render, validate, package and deploy the stack through a reviewed CloudFormation change set'))
     .option('--no-execute', 'create the change set and show it, but do not run it')
-    .option('--allow-replace', 'allow replacing stateful resources (tables, buckets, user pools...): their data is lost')
+    .option('--allow-replace', 'allow replacing or deleting stateful resources (tables, buckets, user pools...): their data is lost')
     .option('--hotswap', 'development shortcut: when only Lambda code changed, update the functions directly (the stack drifts)')
     .option('--outputs-file <file>', 'also write the outputs as JSON to this file')
     .option('--skip-resources <ids>', 'with a stack in UPDATE_ROLLBACK_FAILED: logical ids to skip when continuing the rollback (comma-separated)')

@@ -1,6 +1,6 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   CloudFormationClient,
   DeleteStackCommand,
@@ -15,6 +15,7 @@ import {
 import { input } from '@inquirer/prompts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { deployStateFile } from '../../src/actions/deploy-state.js';
 import { prepareDestroy, runDestroy } from '../../src/actions/destroy.js';
 import { isArchctlError } from '../../src/core/errors.js';
 import type { StackEvent } from '../../src/core/stack-events.js';
@@ -243,7 +244,12 @@ describe('destroy action', () => {
 describe('archctl destroy', () => {
   it('GIVEN --yes WHEN destroying THEN it prints the plan, follows the events to DELETE_COMPLETE and repeats what is left behind', async () => {
     givenStack();
+    // What deploy recorded for --hotswap goes with the stack.
+    const state = deployStateFile(tmp, NAME, REGION);
+    mkdirSync(dirname(state), { recursive: true });
+    writeFileSync(state, '{}');
     const r = await destroy(['--yes']);
+    expect(existsSync(state)).toBe(false);
     expect(r.code).toBe(0);
     expect(r.out).toBe('');
     const lines = r.err.split('\n');

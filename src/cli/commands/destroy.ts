@@ -1,3 +1,4 @@
+import { forgetDeployState } from '../../actions/deploy-state.js';
 import { prepareDestroy, runDestroy, type DestroyResult } from '../../actions/destroy.js';
 import { resolveStackTarget, type StackTarget } from '../../actions/stack-target.js';
 import { formatDestroyPlan, formatLeftBehind, type DestroyPlan } from '../../core/destroy-plan.js';
@@ -48,7 +49,8 @@ function json(t: StackTarget, status: string, plan: DestroyPlan | undefined, r?:
 export default async function destroyCommand(ctx: CommandContext, _args: unknown[], opts: Record<string, unknown>): Promise<number> {
   const retain = idList(opts.retain);
   if (opts.retain !== undefined && retain.length === 0) throw usageError('--retain names no resource', 'pass logical ids, comma-separated: --retain Bucket,Table');
-  const target = await resolveStackTarget(stackFlags(ctx, undefined, opts), ctx.io.env, false);
+  const flags = stackFlags(ctx, undefined, opts);
+  const target = await resolveStackTarget(flags, ctx.io.env, false);
   const err = (line: string) => ctx.io.stderr.write(`${line}\n`);
   const c = await colors(ctx);
   const session = sessionFor(ctx, target);
@@ -78,6 +80,7 @@ export default async function destroyCommand(ctx: CommandContext, _args: unknown
     }
     if (ctx.global.json) ctx.io.stdout.write(json(target, result.status, plan, result));
     if (result.status !== 'DELETE_COMPLETE') throw failure(target, result);
+    forgetDeployState(flags.dir, stack.name, target.region);
     err(`${c.green('✔')} destroyed ${stack.name} in ${target.region}`);
     for (const line of formatLeftBehind(plan)) err(line);
     return 0;
