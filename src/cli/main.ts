@@ -112,12 +112,14 @@ function program(io: Io, run: (load: () => Promise<CommandModule>, args: unknown
       .option('--region <region>', "AWS region (default: archctl.json's, then AWS_REGION, then the profile's)")
       .option('--profile <profile>', 'named profile of ~/.aws/config (default: the SDK credential chain)');
 
-  onStack(
-    p
-      .command('bootstrap')
-      .description('create or update the per-account, per-region stack holding the artifact bucket deploy uploads to')
-      .addHelpText('after', examples(['archctl bootstrap --region eu-west-1', 'archctl bootstrap --profile prod --region us-east-1']) + '\nIdempotent: run it again after upgrading archctl. Costs only S3 storage of the uploaded zips and templates.\n'),
-  ).action((...args) => run(() => import('./commands/bootstrap.js'), args, args.at(-1) as Command));
+  // Its stack is always archctl-bootstrap: no --stage or --stack-name.
+  p.command('bootstrap')
+    .description('create or update the per-account, per-region stack holding the artifact bucket deploy uploads to')
+    .option('--dir <dir>', "project folder (its archctl.json's region is the default)", '.')
+    .option('--region <region>', "AWS region (default: archctl.json's, then AWS_REGION, then the profile's)")
+    .option('--profile <profile>', 'named profile of ~/.aws/config (default: the SDK credential chain)')
+    .addHelpText('after', examples(['archctl bootstrap --region eu-west-1', 'archctl bootstrap --profile prod --region us-east-1']) + '\nIdempotent: run it again after upgrading archctl. Costs only S3 storage of the uploaded zips and templates.\n')
+    .action((...args) => run(() => import('./commands/bootstrap.js'), args, args.at(-1) as Command));
 
   const deployLike = (c: Command): Command =>
     onStack(c)

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { BOOTSTRAP_STACK, BOOTSTRAP_VERSION, bootstrap, bootstrapRegion, type BootstrapEvent } from '../../actions/bootstrap.js';
-import { usageError } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
 import { sessionFor } from '../stack-flags.js';
 import { colors, StackProgress } from '../stack-reporter.js';
@@ -8,10 +7,6 @@ import { colors, StackProgress } from '../stack-reporter.js';
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 export default async function bootstrapCommand(ctx: CommandContext, _args: unknown[], opts: Record<string, unknown>): Promise<number> {
-  // The shared AWS flags are registered for every stack command; bootstrap's stack has a fixed name.
-  if (str(opts.stackName) !== undefined) {
-    throw usageError(`--stack-name does not apply to bootstrap: its stack is always ${BOOTSTRAP_STACK}`, 'leave out --stack-name');
-  }
   const profile = str(opts.profile);
   const region = await bootstrapRegion({ region: str(opts.region), profile, dir: resolve(ctx.io.cwd, str(opts.dir) ?? '.') }, ctx.io.env);
   const profileFlag = profile ? ` --profile ${profile}` : '';
