@@ -16,7 +16,8 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 // The SDK's notice about future node versions is not a step of the walkthrough.
 process.removeAllListeners('warning');
 process.on('warning', (w) => {
-  if (w.name !== 'NodeVersionSupportWarning') process.stderr.write(`${w.name}: ${w.message}\n`);
+  // Emitted as a plain Warning whose message starts with the name.
+  if (w.name !== 'NodeVersionSupportWarning' && !String(w.message).startsWith('NodeVersionSupportWarning')) process.stderr.write(`${w.name}: ${w.message}\n`);
 });
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
