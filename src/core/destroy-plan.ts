@@ -150,11 +150,11 @@ const LOSS: Readonly<Record<string, string>> = {
 
 function whatOf(r: DeployedResource & { physicalId: string }, policy: DeletionPolicy, template: CfnTemplate | undefined, o: PlanOptions, byFlag: boolean): string {
   if (byFlag) {
-    return `retained (--retain): CloudFormation leaves it in place and forgets it; it keeps its data and keeps costing; ${deleteHint(r, template, o)} when you no longer need it`;
+    return `retained (--retain): CloudFormation leaves it in place and forgets it; it keeps its data and keeps costing; when you no longer need it, ${deleteHint(r, template, o)}`;
   }
   if (policy === 'Retain' || policy === 'RetainExceptOnCreate') {
     const stays = isStateful(r.type) ? 'stays in the account with its data and keeps costing' : 'stays in the account, no longer managed by any stack';
-    return `retained: ${stays}; ${deleteHint(r, template, o)} when you no longer need it`;
+    return `retained: ${stays}; when you no longer need it, ${deleteHint(r, template, o)}`;
   }
   if (policy === 'Snapshot') {
     return 'deleted after a final snapshot: the snapshot stays in the account and keeps costing until you delete it (in the console, under snapshots)';

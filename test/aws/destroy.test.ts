@@ -254,7 +254,7 @@ describe('archctl destroy', () => {
     expect(r.out).toBe('');
     const lines = r.err.split('\n');
     expect(lines[0]).toBe(`destroy ${NAME} in ${REGION} (CREATE_COMPLETE):`);
-    const retainedLine = `  TodoTable (AWS::DynamoDB::Table, todo-dev-TodoTable-ABC): retained: stays in the account with its data and keeps costing; delete it in the console or with \`aws dynamodb delete-table --table-name todo-dev-TodoTable-ABC --region ${REGION}\` when you no longer need it`;
+    const retainedLine = `  TodoTable (AWS::DynamoDB::Table, todo-dev-TodoTable-ABC): retained: stays in the account with its data and keeps costing; when you no longer need it, delete it in the console or with \`aws dynamodb delete-table --table-name todo-dev-TodoTable-ABC --region ${REGION}\``;
     expect(lines).toContain(retainedLine);
     expect(r.err).toContain('UploadBucket (AWS::S3::Bucket, todo-dev-uploadbucket-xyz): deleted only if empty: archctl empties nothing');
     expect(r.err).toMatch(/DELETE_SKIPPED\s+TodoTable/);

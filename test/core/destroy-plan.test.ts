@@ -82,7 +82,7 @@ describe('destroy plan', () => {
   it('GIVEN a retained stateless resource THEN it is still listed (nothing is left behind silently), without "with its data"', () => {
     const t: CfnTemplate = { Resources: { Role: { Type: 'AWS::IAM::Role', DeletionPolicy: 'Retain' } } };
     const plan = planDestroy(t, [deployed('Role', 'AWS::IAM::Role', 'r-1')], where);
-    expect(plan.retained[0]!.what).toBe('retained: stays in the account, no longer managed by any stack; delete it in the console when you no longer need it');
+    expect(plan.retained[0]!.what).toBe('retained: stays in the account, no longer managed by any stack; when you no longer need it, delete it in the console');
   });
 
   it('GIVEN retained buckets, log groups, secrets and KMS keys THEN each gets its own delete command; S3 warns that --force deletes every object', () => {
@@ -112,7 +112,7 @@ describe('destroy plan', () => {
     expect(what.L).toContain('`aws logs delete-log-group --log-group-name /my/logs --region us-east-1 --profile prod`');
     expect(what.S).toContain('`aws secretsmanager delete-secret --secret-id arn:aws:secretsmanager:eu-west-1:1:secret:s --region us-east-1 --profile prod`');
     expect(what.K).toContain('`aws kms schedule-key-deletion --key-id key-1 --pending-window-in-days 30 --region us-east-1 --profile prod`');
-    expect(what.D).toMatch(/delete it in the console when you no longer need it$/);
+    expect(what.D).toMatch(/when you no longer need it, delete it in the console$/);
   });
 
   it('GIVEN a table with deletion protection and DeletionPolicy Delete THEN the plan says the delete will fail until it is turned off', () => {
@@ -168,7 +168,7 @@ describe('destroy plan', () => {
     const plan = planDestroy(template, resources, where);
     const lines = formatDestroyPlan(plan);
     expect(lines).toContain('retained (they stay, and keep costing, until you delete them):');
-    expect(lines.some((l) => l.startsWith('  TodoTable (AWS::DynamoDB::Table, todo-dev-TodoTable-ABC): retained: stays in the account with its data and keeps costing; delete it in the console or with'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('  TodoTable (AWS::DynamoDB::Table, todo-dev-TodoTable-ABC): retained: stays in the account with its data and keeps costing; when you no longer need it, delete it in the console or with'))).toBe(true);
     expect(lines.at(-1)).toBe('deleted: 2 other resources (functions, roles, APIs and the like hold no data)');
     const left = formatLeftBehind(plan);
     expect(left[0]).toBe('left behind (they keep costing until you delete them):');
