@@ -1,5 +1,10 @@
 import { createRequire } from 'node:module';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
@@ -25,6 +30,11 @@ const sdk = {
   lambda: () => load('@aws-sdk/client-lambda') as typeof import('@aws-sdk/client-lambda'),
   s3: () => load('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3'),
   sts: () => load('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts'),
+  cloudFront: () => load('@aws-sdk/client-cloudfront') as typeof import('@aws-sdk/client-cloudfront'),
+  cloudWatch: () => load('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch'),
+  ec2: () => load('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2'),
+  elbv2: () => load('@aws-sdk/client-elastic-load-balancing-v2') as typeof import('@aws-sdk/client-elastic-load-balancing-v2'),
+  secretsManager: () => load('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager'),
 };
 
 export interface SessionOptions {
@@ -89,6 +99,23 @@ export class AwsSession {
   }
   get cognitoIdp(): CognitoIdentityProviderClient {
     return this.client('cognito-idp', (c) => new (sdk.cognitoIdp().CognitoIdentityProviderClient)(c));
+  }
+  /** CloudFront's control plane is global: its API lives in us-east-1 whatever the session's region. */
+  get cloudFront(): CloudFrontClient {
+    return this.client('cloudfront', (c) => new (sdk.cloudFront().CloudFrontClient)({ ...c, region: 'us-east-1' }));
+  }
+  /** CloudFront's metrics are published in us-east-1. */
+  get cloudWatchUsEast1(): CloudWatchClient {
+    return this.client('cloudwatch-us-east-1', (c) => new (sdk.cloudWatch().CloudWatchClient)({ ...c, region: 'us-east-1' }));
+  }
+  get ec2(): EC2Client {
+    return this.client('ec2', (c) => new (sdk.ec2().EC2Client)(c));
+  }
+  get elbv2(): ElasticLoadBalancingV2Client {
+    return this.client('elbv2', (c) => new (sdk.elbv2().ElasticLoadBalancingV2Client)(c));
+  }
+  get secretsManager(): SecretsManagerClient {
+    return this.client('secretsmanager', (c) => new (sdk.secretsManager().SecretsManagerClient)(c));
   }
   get cognitoIdentity(): CognitoIdentityClient {
     return this.client('cognito-identity', (c) => new (sdk.cognitoIdentity().CognitoIdentityClient)(c));
