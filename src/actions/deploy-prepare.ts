@@ -50,16 +50,27 @@ export async function prepareDeploy(
   target: Target,
   o: { projectDir: string; stage: string; production: boolean; handlersDir?: string | undefined; onEvent?: (e: PrepareEvent) => void },
 ): Promise<Prepared> {
-  const emit = o.onEvent ?? (() => {});
   const { pattern, template } = renderPattern(target);
+  return prepareTemplate(pattern, template, { ...o, validateFix: `run archctl validate${target.project ? '' : ` ${pattern}`} to see them; fix each, or suppress it in Metadata with a reason` });
+}
 
+/**
+ * The same for a template rendered elsewhere (the offload command renders its
+ * CloudFront stack from flags, not from a pattern's parameters).
+ */
+export async function prepareTemplate(
+  pattern: string,
+  template: CfnTemplate,
+  o: { projectDir: string; stage: string; production: boolean; handlersDir?: string | undefined; onEvent?: (e: PrepareEvent) => void; validateFix?: string },
+): Promise<Prepared> {
+  const emit = o.onEvent ?? (() => {});
   const spec = await loadSpecFor(template);
   const summary = summarize([...checkSpec(template, spec), ...evaluateRules(template, rules)]);
   emit({ type: 'validated', ...summary });
   if (summary.errors > 0) {
     throw new ArchctlError(
       `the template has ${summary.errors} error finding${summary.errors === 1 ? '' : 's'}: nothing was deployed`,
-      `run archctl validate${target.project ? '' : ` ${pattern}`} to see them; fix each, or suppress it in Metadata with a reason`,
+      o.validateFix ?? 'render it with --dry-run and check it with archctl validate; fix each finding, or suppress it in Metadata with a reason',
     );
   }
 

@@ -23,7 +23,7 @@ import { functionOwner, updateFunctionCode } from '../aws/lambda.js';
 import { rootCauses, type StackEvent } from '../core/stack-events.js';
 import { isStable, isSuccess, planForStatus } from '../core/stack-state.js';
 import { findArtifactBucket } from './bootstrap.js';
-import { prepareDeploy, type Prepared, type PrepareEvent } from './deploy-prepare.js';
+import { prepareDeploy, prepareTemplate, type Prepared, type PrepareEvent } from './deploy-prepare.js';
 import { deployStateFile, readDeployState, writeDeployState, type DeployState } from './deploy-state.js';
 import { tryHotswap, type HotswapEvent } from './hotswap.js';
 import type { StackTarget } from './stack-target.js';
@@ -47,6 +47,8 @@ export type Question =
 export interface DeployRequest {
   target: StackTarget;
   projectDir: string;
+  /** A template rendered elsewhere (offload's CloudFront stack), instead of the target's pattern. */
+  rendered?: { pattern: string; template: CfnTemplate } | undefined;
   /** Handler sources (<pattern>/<function>.ts); archctl's own when absent. */
   handlersDir?: string | undefined;
   /** 'deploy' executes (after confirmation); 'no-execute' keeps the change set for review; 'diff' shows it and deletes it. */
@@ -120,10 +122,11 @@ export async function deploy(s: AwsSession, r: DeployRequest): Promise<DeployRes
   const newToken = r.newToken ?? (() => `archctl-${randomUUID()}`);
   const now = r.now ?? Date.now;
   const t = r.target;
-  if (!t.target) throw new ArchctlError('deploy needs a pattern or an archctl.json', 'run it in a project folder, or name the pattern: archctl deploy todo');
+  if (!t.target && !r.rendered) throw new ArchctlError('deploy needs a pattern or an archctl.json', 'run it in a project folder, or name the pattern: archctl deploy todo');
   const base = { stackName: t.stackName, region: t.region };
 
-  const prepared = await prepareDeploy(t.target, { projectDir: r.projectDir, stage: t.stage, production: t.production, handlersDir: r.handlersDir, onEvent: emit });
+  const prepareOptions = { projectDir: r.projectDir, stage: t.stage, production: t.production, handlersDir: r.handlersDir, onEvent: emit };
+  const prepared = r.rendered ? await prepareTemplate(r.rendered.pattern, r.rendered.template, prepareOptions) : await prepareDeploy(t.target!, prepareOptions);
   const stateFile = deployStateFile(r.projectDir, t.stackName, t.region);
 
   if (r.hotswap && r.mode === 'deploy') {
