@@ -179,6 +179,59 @@ function program(io: Io, run: (load: () => Promise<CommandModule>, args: unknown
     .addHelpText('after', examples(['archctl smoke', 'archctl smoke --stage prod --json']))
     .action((...args) => run(() => import('./commands/smoke.js'), args, args.at(-1) as Command));
 
+  const offload = p
+    .command('offload')
+    .description('put CloudFront in front of an existing origin (a load balancer, an instance or a DNS name) without changing the app')
+    .option('--origin <origin>', 'the origin: a load balancer name or ARN, an EC2 instance id, or a DNS name')
+    .option('--region <region>', "AWS region of the origin and the stack (default: AWS_REGION, then the profile's)")
+    .option('--profile <profile>', 'named profile of ~/.aws/config (default: the SDK credential chain)')
+    .option('--stack-name <name>', 'the CloudFront stack (default: offload-<origin name>)')
+    .option('--paths <patterns>', 'comma-separated path patterns to cache (default: /updates/*, *.zip, *.exe, *.msi, *.dmg, *.pkg, *.deb, *.rpm)')
+    .option('--ttl <duration>', 'how long the edge keeps a cached file: seconds or 30m, 12h, 7d (default: 1d)')
+    .option('--price-class <class>', 'PriceClass_100 | PriceClass_200 | PriceClass_All (or 100, 200, all; default 100)')
+    .option('--domain <names>', 'your own host names for the distribution, comma-separated (needs --certificate-arn)')
+    .option('--certificate-arn <arn>', 'an ACM certificate in us-east-1 covering --domain')
+    .option('--origin-shield [region]', 'add Origin Shield (default region: the one nearest the origin)')
+    .option('--lock-origin', "afterwards, let only CloudFront reach the load balancer: its prefix list and a secret header (shown as a plan, applied after confirmation)")
+    .option('--dry-run', 'render and validate the stack and print the plan; no change (no AWS call for a DNS-name origin)')
+    .option('--estimate', 'print the monthly cost with and without CloudFront (no AWS call)')
+    .option('--monthly-downloads <n>', 'with --estimate: downloads a month (10000, 10k, 1.5M)')
+    .option('--file-size <size>', 'with --estimate: the size of one download (250MB, 1.5GiB)')
+    .option('--hit-ratio <ratio>', 'with --estimate: share of downloads served from the edge (0.95 or 95%)')
+    .addHelpText(
+      'after',
+      examples([
+        'archctl offload --origin updates.example.com --dry-run',
+        'archctl offload --origin my-alb --region eu-west-1',
+        'archctl offload --origin my-alb --domain updates.example.com --certificate-arn arn:aws:acm:us-east-1:123456789012:certificate/abc --lock-origin',
+        'archctl offload --estimate --monthly-downloads 100k --file-size 500MB',
+        'archctl offload status --stack-name offload-my-alb',
+        "archctl offload invalidate '/updates/latest/*' --stack-name offload-my-alb",
+      ]) + '\nThe app and its stack are never changed, except by --lock-origin after you confirm its plan.\n',
+    )
+    .action((...args) => run(() => import('./commands/offload.js'), args, args.at(-1) as Command));
+
+  offload
+    .command('status')
+    .description("the distribution's state, cache hit rate and origin requests (CloudWatch, last 24 h)")
+    .option('--stack-name <name>', 'the CloudFront stack archctl offload made')
+    .option('--region <region>', 'AWS region of the stack')
+    .option('--profile <profile>', 'named profile of ~/.aws/config')
+    .option('--hours <n>', 'how many hours of metrics', '24')
+    .addHelpText('after', examples(['archctl offload status --stack-name offload-my-alb', 'archctl offload status --stack-name offload-my-alb --json']))
+    .action((...args) => run(() => import('./commands/offload-status.js'), args, args.at(-1) as Command));
+
+  offload
+    .command('invalidate')
+    .description('remove paths from the edge caches (after replacing a file under the same name)')
+    .argument('<paths...>', "paths to invalidate, such as /updates/latest.zip or '/updates/*'")
+    .option('--stack-name <name>', 'the CloudFront stack archctl offload made')
+    .option('--region <region>', 'AWS region of the stack')
+    .option('--profile <profile>', 'named profile of ~/.aws/config')
+    .option('--no-wait', 'return once the invalidation is accepted')
+    .addHelpText('after', examples(["archctl offload invalidate '/updates/*' --stack-name offload-my-alb", 'archctl offload invalidate /updates/v2.zip --no-wait']))
+    .action((...args) => run(() => import('./commands/offload-invalidate.js'), args, args.at(-1) as Command));
+
   p.command('rules')
     .description('list the security rules validate applies, with what each asks for')
     .addHelpText('after', examples(['archctl rules', 'archctl rules --json']))

@@ -32,7 +32,7 @@ describe('archctl as a process', () => {
   });
 
   it('every command has --help with examples', () => {
-    for (const cmd of ['patterns', 'init', 'render', 'validate', 'rules', 'package', 'dev', 'bootstrap', 'deploy', 'diff', 'status', 'outputs', 'logs', 'destroy', 'smoke']) {
+    for (const cmd of ['patterns', 'init', 'render', 'validate', 'rules', 'package', 'dev', 'bootstrap', 'deploy', 'diff', 'status', 'outputs', 'logs', 'destroy', 'smoke', 'offload']) {
       const r = runCli([cmd, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('Examples:');
