@@ -52,3 +52,23 @@ describe('cdk-nag AwsSolutions on the todo pattern', () => {
     expect(warnings).toEqual([expect.objectContaining({ ruleId: 'AwsSolutions-APIG3', resource: 'TodoStage' })]);
   }, 120_000);
 });
+
+// The offload pattern: plain HTTP to the origin (default), HTTPS with a
+// certificate and three NAT gateways, several cached paths on Graviton with a
+// prefix list id given.
+const OFFLOAD_CERTIFICATE = 'arn:aws:acm:eu-west-1:123456789012:certificate/0123abcd-0123-4567-89ab-0123456789ab';
+const offloadCases: [string, Record<string, unknown>][] = [
+  ['defaults (HTTP origin, 1 NAT gateway)', {}],
+  ['HTTPS origin, 3 NAT gateways, DNS record', { certificateArn: OFFLOAD_CERTIFICATE, originDomainName: 'origin.example.com', originHostedZoneId: 'Z0123456789ABCDEFGHIJ', natGateways: 3 }],
+  ['3 paths, Graviton, prefix list id, deletion protection', { updatePaths: '/updates/*,/downloads/*,*.msi', instanceType: 'm7g.large', cloudFrontPrefixListId: 'pl-0123abcd4567ef890', deletionProtection: true }],
+];
+
+describe('cdk-nag AwsSolutions on the offload pattern', () => {
+  it.each(offloadCases)('%s: no unsuppressed findings', async (_name, parameters) => {
+    const pattern = getPattern('offload');
+    const template = render(pattern, resolveParams(pattern.params, parameters, pattern.name), loadFromSources, contentHash);
+    const { errors, warnings } = await runCdkNag(template);
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([]);
+  }, 120_000);
+});

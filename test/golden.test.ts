@@ -16,6 +16,33 @@ export const goldenCases: { pattern: string; name: string; parameters: Record<st
   { pattern: 'todo', name: 'cache-none', parameters: { cache: 'none' } },
   { pattern: 'todo', name: 'cache-dax', parameters: { cache: 'dax' } },
   { pattern: 'todo', name: 'cache-both-provisioned-mfa', parameters: { cache: 'both', billing: 'provisioned', mfa: 'on', daxNodes: 1, cacheTtlSeconds: 300 } },
+  { pattern: 'offload', name: 'default', parameters: {} },
+  {
+    pattern: 'offload',
+    name: 'https-nat3',
+    parameters: {
+      certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0123abcd-0123-4567-89ab-0123456789ab',
+      originDomainName: 'origin.example.com',
+      originHostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      natGateways: 3,
+    },
+  },
+  {
+    pattern: 'offload',
+    name: 'paths-graviton-prefix-list',
+    parameters: {
+      updatePaths: '/updates/*,/downloads/*,*.msi',
+      instanceType: 'm7g.large',
+      cloudFrontPrefixListId: 'pl-0123abcd4567ef890',
+      deletionProtection: true,
+      minPerAz: 2,
+      desiredPerAz: 2,
+      maxPerAz: 4,
+      ttlSeconds: 604800,
+      priceClass: 'PriceClass_All',
+      logRetentionDays: 90,
+    },
+  },
 ];
 
 describe.each(goldenCases)('$pattern/$name', ({ pattern, name, parameters }) => {

@@ -204,7 +204,8 @@ export async function deploy(s: AwsSession, r: DeployRequest): Promise<DeployRes
     changeSetName: `archctl-${now()}`,
     type: plan.kind === 'create' ? 'CREATE' : 'UPDATE',
     templateUrl: objectUrl(bucket, t.region, templateKey),
-    parameters: { ArtifactBucket: bucket, ...prepared.codeKeys },
+    // CloudFormation refuses parameters a template does not declare (offload's CloudFront stack has none).
+    parameters: { ...(prepared.template.Parameters?.ArtifactBucket ? { ArtifactBucket: bucket } : {}), ...prepared.codeKeys },
     tags: prepared.tags,
     token: newToken(),
     description: `archctl ${prepared.pattern} (${t.stage})`,

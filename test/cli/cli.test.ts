@@ -46,7 +46,7 @@ describe('archctl as a process', () => {
     expect(text.stdout).toMatch(/^todo {2}Mobile REST API/m);
     expect(text.stdout).toContain('apigw | dax | both | none');
     const json = JSON.parse(runCli(['patterns', '--json']).stdout) as { name: string; parameters: { name: string }[] }[];
-    expect(json.map((p) => p.name)).toEqual(['todo']);
+    expect(json.map((p) => p.name)).toEqual(['todo', 'offload']);
     expect(json[0]!.parameters.map((p) => p.name)).toContain('cache');
   });
 

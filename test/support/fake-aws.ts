@@ -227,6 +227,10 @@ export class FakeAws {
         if (!bytes) throw awsError('ValidationError', `S3 error: Access Denied or the object ${key} does not exist`);
         body = new TextDecoder().decode(bytes);
       }
+      // As CloudFormation: a parameter the template does not declare is an error.
+      const declared = Object.keys((JSON.parse(body!) as { Parameters?: Record<string, unknown> }).Parameters ?? {});
+      const unknown = (input.Parameters ?? []).map((p) => p.ParameterKey).filter((k) => !declared.includes(k));
+      if (unknown.length > 0) throw awsError('ValidationError', `Parameters: [${unknown.join(', ')}] do not exist in the template`);
       const id = `arn:aws:cloudformation:eu-west-1:123456789012:changeSet/${input.ChangeSetName}/${++this.seq}`;
       const cs: FakeChangeSet = {
         id,

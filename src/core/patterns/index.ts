@@ -1,9 +1,10 @@
 import { usageError } from '../errors.js';
 import type { PatternDefinition } from '../pattern-types.js';
+import { offload } from './offload.js';
 import { todo } from './todo.js';
 
 /** Every pattern archctl can render, in the order `archctl patterns` lists them. */
-export const patterns: readonly PatternDefinition[] = [todo];
+export const patterns: readonly PatternDefinition[] = [todo, offload];
 
 export function getPattern(name: string): PatternDefinition {
   const found = patterns.find((p) => p.name === name);
