@@ -96,9 +96,13 @@ function program(io: Io, run: (load: () => Promise<CommandModule>, args: unknown
     .option('--port <port>', "the API's port (0 picks a free one); the other services always take free ports", '3000')
     .option('--outputs-file <file>', 'where the outputs and endpoints JSON goes (default: <dir>/.archctl/local/outputs.json)')
     .option('--persist', 'keep DynamoDB and S3 data under <dir>/.archctl/local/ across runs')
+    .option('--files <dir>', 'offload: the folder of update files the local origin serves (default: a few sample files)')
+    .option('--burst [downloads]', 'offload: run the release-day burst (default 10000 downloads of 5 files) and print what the origin served')
+    .option('--concurrency <n>', 'offload --burst: concurrent clients (default 200)')
+    .option('--file-size <size>', 'offload --burst: size of each update file (default 1MiB)')
     .addHelpText(
       'after',
-      examples(['archctl dev todo', 'archctl dev todo --port 0 --outputs-file outputs.json', 'archctl dev --dir my-app --persist', 'archctl dev todo --json > outputs.json']) +
+      examples(['archctl dev todo', 'archctl dev todo --port 0 --outputs-file outputs.json', 'archctl dev --dir my-app --persist', 'archctl dev offload --files ./updates', 'archctl dev offload --burst']) +
         '\nStays up until Ctrl-C or SIGTERM, then stops every service and exits 0. Users, tokens and secrets\nlast one run; --persist keeps the table and bucket contents. Sign-up codes are printed on stderr.\n',
     )
     .action((...args) => run(() => import('./commands/dev.js'), args, args.at(-1) as Command));

@@ -1,5 +1,9 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { startLocalStack, type DevEvent } from '../../actions/dev.js';
+import { burstLocalOffload, startLocalOffload } from '../../actions/dev-offload.js';
+import { burstMisses } from '../../local/edge/index.js';
+import { parseSize } from '../../core/size.js';
+import { formatBurst } from '../burst-report.js';
 import { writeFileAtomic } from '../../actions/files.js';
 import { resolveTarget } from '../../actions/project.js';
 import { usageError } from '../../core/errors.js';
@@ -11,6 +15,49 @@ interface DevOptions {
   port: string;
   outputsFile?: string;
   persist?: boolean;
+  files?: string;
+  burst?: string | boolean;
+  concurrency?: string;
+  fileSize?: string;
+}
+
+const positive = (value: string, flag: string, max: number): number => {
+  const n = Number(value.replace(/_/g, ''));
+  if (!/^\d[\d_]*$/.test(value) || n < 1 || n > max) throw usageError(`${flag} ${value} is not a whole number from 1 to ${max.toLocaleString('en-US')}`, `pass ${flag} with such a number`);
+  return n;
+};
+
+/** archctl dev offload: the local origin and edge, or with --burst the release-day proof. */
+async function devOffload(ctx: CommandContext, o: DevOptions, parameters: Record<string, unknown>, projectDir: string, port: number): Promise<number> {
+  const err = (line: string) => ctx.io.stderr.write(`${line}\n`);
+  if (o.burst !== undefined) {
+    const downloads = o.burst === true ? 10_000 : positive(String(o.burst), '--burst', 1_000_000);
+    const concurrency = o.concurrency !== undefined ? positive(o.concurrency, '--concurrency', 2_000) : 200;
+    const fileBytes = o.fileSize !== undefined ? parseSize(o.fileSize) : 1 << 20;
+    err(`running the release-day burst: ${downloads} downloads through the local edge, then straight from the origin...`);
+    const report = await burstLocalOffload({ parameters, downloads, files: 5, fileBytes, concurrency });
+    if (ctx.global.json) ctx.io.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    else ctx.io.stdout.write(formatBurst(report).join('\n') + '\n');
+    const missed = burstMisses(report);
+    for (const m of missed) err(`✖ ${m}`);
+    if (missed.length === 0) err('✔ every goal met: static origin bytes down by at least 99%, no failed download, every dynamic request reached the origin');
+    return missed.length === 0 ? 0 : 1;
+  }
+  const signal = untilSignal();
+  const stack = await startLocalOffload({ parameters, filesDir: o.files !== undefined ? resolve(ctx.io.cwd, o.files) : undefined, projectDir, port });
+  try {
+    err(`origin (the app on EC2 + EFS, serving ${stack.filesDir}) at ${stack.originUrl}`);
+    err(`edge (CloudFront's behaviours, from the rendered stack) at ${stack.edgeUrl}`);
+    for (const b of stack.behaviours) err(`  ${b.pathPattern.padEnd(16)} ${b.cached ? `cached, TTL ${b.defaultTtl} s` : 'passed through, never cached'}`);
+    if (ctx.global.json) ctx.io.stdout.write(JSON.stringify({ EdgeUrl: stack.edgeUrl, OriginUrl: stack.originUrl, FilesDir: stack.filesDir }, null, 2) + '\n');
+    err(`✔ offload running locally; try: curl -sI ${stack.edgeUrl}/updates/app-2.4.1.zip (X-Cache tells hit or miss); Ctrl-C stops it`);
+    const got = await signal;
+    err(`${got}: stopping`);
+  } finally {
+    await stack.close();
+  }
+  err('stopped');
+  return 0;
 }
 
 const SERVICE_NAMES: Record<string, string> = {
@@ -46,6 +93,10 @@ export default async function devCommand(ctx: CommandContext, [pattern]: unknown
   const port = parsePort(o.port);
   const projectDir = resolve(ctx.io.cwd, o.dir);
   const target = resolveTarget({ pattern: pattern as string | undefined, dir: projectDir, sets: o.set });
+  if (target.pattern === 'offload') return devOffload(ctx, o, target.parameters, projectDir, port);
+  for (const flag of ['files', 'burst', 'concurrency', 'fileSize'] as const) {
+    if (o[flag] !== undefined) throw usageError(`--${flag.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)} is for archctl dev offload`, `leave it out for ${target.pattern}`);
+  }
   const outputsFile = o.outputsFile !== undefined ? resolve(ctx.io.cwd, o.outputsFile) : join(projectDir, '.archctl', 'local', 'outputs.json');
   const shown = (path: string) => {
     const rel = relative(ctx.io.cwd, path);
