@@ -78,6 +78,15 @@ export async function planOffload(session: AwsSession | undefined, f: OffloadFla
     if (!session) throw new ArchctlError('resolving a load balancer or instance origin needs AWS', 'pass a region (--region) and credentials, or give the origin as a DNS name');
     origin = await resolveOrigin(session, f.origin);
   }
+  // CloudFront checks an HTTPS origin's certificate against the forwarded Host or
+  // the origin's name. No certificate can name *.elb.amazonaws.com, and without
+  // your own domain the Host is *.cloudfront.net: every request would be a 502.
+  if (origin.protocol === 'https' && !options.aliases && /\.elb\.amazonaws\.com(\.cn)?$/.test(origin.domainName)) {
+    throw usageError(
+      `the load balancer answers HTTPS, and CloudFront would check its certificate against ${origin.domainName}, which no certificate can name`,
+      'add --domain <the name its certificate covers> with --certificate-arn <a us-east-1 certificate for it>, or pass --origin as a DNS name its certificate covers (such as origin.example.com pointing at the load balancer)',
+    );
+  }
   const template = renderOffloadStack({ ...options, origin });
   const spec = await loadSpecFor(template);
   const findings = [...checkSpec(template, spec), ...evaluateRules(template, rules)];

@@ -16,6 +16,7 @@ const ec2 = mockClient(EC2Client);
 const env = { AWS_REGION: 'eu-west-1' };
 const LB_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/updates-alb/50dc6c495c0c9188';
 const LB_DNS = 'updates-alb-1234567890.eu-west-1.elb.amazonaws.com';
+const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
 
 beforeEach(() => {
   fake = new FakeAws();
@@ -58,12 +59,19 @@ describe('archctl offload --dry-run', () => {
     expect(plan.template.Resources.Distribution!.Type).toBe('AWS::CloudFront::Distribution');
   });
 
-  it('GIVEN a load balancer name WHEN dry-running THEN ELBv2 resolves it to its DNS name over HTTPS', async () => {
+  it('GIVEN a load balancer name WHEN dry-running with your domain THEN ELBv2 resolves it to its DNS name over HTTPS, and the cached paths forward your Host', async () => {
     givenAlb();
-    const r = await runInProcess(['offload', '--origin', 'updates-alb', '--dry-run'], { env });
+    const r = await runInProcess(['offload', '--origin', 'updates-alb', '--dry-run', '--domain', 'dl.example.com', '--certificate-arn', CERT], { env });
     expect(r.code).toBe(0);
     expect(r.out).toContain(`origin:      ${LB_DNS} (load-balancer), HTTPS on port 443`);
     expect(fake.callNames()).toEqual([]);
+  });
+
+  it('GIVEN an HTTPS load balancer and no domain THEN exit 2: its certificate cannot match *.elb.amazonaws.com (every request would be a 502)', async () => {
+    givenAlb();
+    const r = await runInProcess(['offload', '--origin', 'updates-alb', '--dry-run'], { env });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error: the load balancer answers HTTPS.*\(fix: add --domain/);
   });
 
   it.each([
@@ -117,11 +125,11 @@ describe('archctl offload (deploy)', () => {
   it('GIVEN a bootstrapped account and an ALB WHEN offloading with --yes THEN the CloudFront stack is deployed through a change set and the distribution name printed', async () => {
     fake.bootstrap();
     givenAlb();
-    const r = await runInProcess(['offload', '--origin', 'updates-alb', '--yes'], { env });
+    const r = await runInProcess(['offload', '--origin', 'updates-alb', '--yes', '--domain', 'dl.example.com', '--certificate-arn', CERT], { env });
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^DistributionDomainName +\S+/m);
     expect(r.err).toMatch(/CREATE_COMPLETE +offload-updates-alb AWS::CloudFormation::Stack/);
-    expect(r.err).toContain('next: point your download host name at');
+    expect(r.err).toContain('next: point dl.example.com at');
     expect(fake.find('offload-updates-alb')!.status).toBe('CREATE_COMPLETE');
     expect(fake.find('offload-updates-alb')!.tags).toMatchObject({ 'archctl:pattern': 'offload-cdn' });
   });
@@ -129,7 +137,7 @@ describe('archctl offload (deploy)', () => {
   it('GIVEN no terminal and no --yes THEN exit 2 and nothing is left behind', async () => {
     fake.bootstrap();
     givenAlb();
-    const r = await runInProcess(['offload', '--origin', 'updates-alb'], { env });
+    const r = await runInProcess(['offload', '--origin', 'updates-alb', '--domain', 'dl.example.com', '--certificate-arn', CERT], { env });
     expect(r.code).toBe(2);
     expect(fake.find('offload-updates-alb')).toBeUndefined();
   });
