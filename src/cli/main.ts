@@ -258,7 +258,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     verbose = global.verbose;
     color = global.color;
     const mod = await load();
-    exitCode = await mod.default({ global, io }, args.slice(0, -2), cmd.opts());
+    // `offload status --stack-name x`: commander hands --stack-name to offload, which has the
+    // same flag; a nested subcommand therefore reads its parent's options too.
+    const opts = cmd.parent?.parent ? { ...cmd.parent.opts(), ...cmd.opts() } : cmd.opts();
+    exitCode = await mod.default({ global, io }, args.slice(0, -2), opts);
   };
   try {
     await program(io, run).parseAsync(argv, { from: 'user' });

@@ -4,6 +4,8 @@
 // goes through the deploy pipeline to the distribution's name.
 import { DescribeListenersCommand, DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { CloudFrontClient, CreateInvalidationCommand, GetDistributionCommand, GetInvalidationCommand } from '@aws-sdk/client-cloudfront';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeAws } from '../support/fake-aws.js';
@@ -140,5 +142,54 @@ describe('archctl offload (deploy)', () => {
     const r = await runInProcess(['offload', '--origin', 'updates-alb', '--domain', 'dl.example.com', '--certificate-arn', CERT], { env });
     expect(r.code).toBe(2);
     expect(fake.find('offload-updates-alb')).toBeUndefined();
+  });
+});
+
+describe('archctl offload status and invalidate', () => {
+  const cloudFront = mockClient(CloudFrontClient);
+  const cloudWatch = mockClient(CloudWatchClient);
+  const ID = 'E2QWRUHAPOMQZL';
+  beforeEach(() => {
+    cloudFront.reset();
+    cloudWatch.reset();
+    fake.addStack({ name: 'offload-updates-alb', status: 'CREATE_COMPLETE', outputs: { DistributionId: ID, DistributionDomainName: 'd111.cloudfront.net' } });
+    cloudFront.on(GetDistributionCommand).resolves({
+      Distribution: { Id: ID, ARN: `arn:aws:cloudfront::123456789012:distribution/${ID}`, Status: 'Deployed', DomainName: 'd111.cloudfront.net', LastModifiedTime: new Date('2026-11-27T12:00:00Z'), InProgressInvalidationBatches: 0, DistributionConfig: { Enabled: true } },
+    } as never);
+  });
+
+  it('GIVEN traffic with the hit rate THEN state, requests, hits and the estimated origin requests', async () => {
+    const at = (h: number) => new Date(Date.now() - h * 3_600_000);
+    const series = (Id: string, values: number[]) => ({ Id, Timestamps: [at(2), at(1)], Values: values, StatusCode: 'Complete' as const });
+    cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [series('requests', [900, 100]), series('bytes', [9e9, 1e9]), series('hitrate', [99, 99]), series('err4xx', [0, 0]), series('err5xx', [0, 0])] });
+    const r = await runInProcess(['offload', 'status', '--stack-name', 'offload-updates-alb'], { env });
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^state +Deployed, enabled$/m);
+    expect(r.out).toMatch(/^last 24 h +1,000 requests, 10\.00 GB to viewers$/m);
+    expect(r.out).toMatch(/^cache hits +99\.0%$/m);
+    expect(r.out).toMatch(/^origin +about 10 requests \(estimated from the hit rate\)$/m);
+  });
+
+  it('GIVEN a stack that is not an offload stack THEN one line saying so', async () => {
+    fake.addStack({ name: 'todo-dev', status: 'CREATE_COMPLETE', outputs: { ApiUrl: 'https://x' } });
+    const r = await runInProcess(['offload', 'status', '--stack-name', 'todo-dev'], { env });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^error: stack todo-dev has no DistributionId output/);
+  });
+
+  it('GIVEN paths WHEN invalidating THEN CloudFront gets them with a caller reference, and the wait ends at Completed', async () => {
+    cloudFront.on(CreateInvalidationCommand).resolves({ Invalidation: { Id: 'I1', Status: 'InProgress', CreateTime: new Date(), InvalidationBatch: { CallerReference: 'x', Paths: { Quantity: 1, Items: ['/updates/*'] } } } } as never);
+    cloudFront.on(GetInvalidationCommand).resolvesOnce({ Invalidation: { Id: 'I1', Status: 'InProgress' } } as never).resolves({ Invalidation: { Id: 'I1', Status: 'Completed' } } as never);
+    const r = await runInProcess(['offload', 'invalidate', '/updates/*', '--stack-name', 'offload-updates-alb'], { env });
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('invalidation I1 completed');
+    const input = cloudFront.commandCalls(CreateInvalidationCommand)[0]!.args[0].input;
+    expect(input).toMatchObject({ DistributionId: ID, InvalidationBatch: { Paths: { Quantity: 1, Items: ['/updates/*'] }, CallerReference: expect.stringMatching(/^archctl-/) } });
+  });
+
+  it('GIVEN a path without a leading slash THEN exit 2 before any CloudFront call', async () => {
+    const r = await runInProcess(['offload', 'invalidate', 'updates/*', '--stack-name', 'offload-updates-alb'], { env });
+    expect(r.code).toBe(2);
+    expect(cloudFront.commandCalls(CreateInvalidationCommand)).toHaveLength(0);
   });
 });
