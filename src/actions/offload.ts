@@ -3,6 +3,7 @@ import { describeStack } from '../aws/stacks.js';
 import { ArchctlError, usageError } from '../core/errors.js';
 import { evaluateRules, summarize } from '../core/evaluate.js';
 import { checkOffloadFlags, dnsOrigin, type OffloadOptions, type ResolvedOrigin } from '../core/offload/options.js';
+import { checkLogRegion } from '../core/offload/log-regions.js';
 import { renderOffloadStack } from '../core/offload/stack.js';
 import { rules } from '../core/rules/index.js';
 import { checkSpec } from '../core/spec/check.js';
@@ -50,6 +51,7 @@ export function defaultOffloadStackName(origin: string): string {
  * CloudFormation spec and the rule pack. Changes nothing.
  */
 export async function planOffload(session: AwsSession | undefined, f: OffloadFlags, region: string | undefined): Promise<OffloadPlan> {
+  checkLogRegion(region);
   const options = checkOffloadFlags(
     {
       ...(f.paths !== undefined ? { paths: f.paths.split(',').map((p) => p.trim()).filter((p) => p !== '') } : {}),
@@ -78,7 +80,15 @@ export async function planOffload(session: AwsSession | undefined, f: OffloadFla
     if (!session) throw new ArchctlError('resolving a load balancer or instance origin needs AWS', 'pass a region (--region) and credentials, or give the origin as a DNS name');
     origin = await resolveOrigin(session, f.origin);
   }
-  // CloudFront checks an HTTPS origin's certificate against the forwarded Host or
+  // Once viewers' DNS points at CloudFront, an origin of the same name would be CloudFront itself.
+  const loop = options.aliases?.names.find((n) => n.toLowerCase() === origin.domainName.toLowerCase());
+  if (loop) {
+    throw usageError(
+      `--domain ${loop} is also the origin: once ${loop} points at CloudFront, CloudFront would fetch from itself`,
+      `give the origin its own name (such as origin.${loop.split('.').slice(1).join('.') || 'example.com'}) pointing at the app, and keep ${loop} for viewers`,
+    );
+  }
+    // CloudFront checks an HTTPS origin's certificate against the forwarded Host or
   // the origin's name. No certificate can name *.elb.amazonaws.com, and without
   // your own domain the Host is *.cloudfront.net: every request would be a 502.
   if (origin.protocol === 'https' && !options.aliases && /\.elb\.amazonaws\.com(\.cn)?$/.test(origin.domainName)) {
@@ -100,4 +110,19 @@ export async function offloadDistribution(s: AwsSession, stackName: string): Pro
   const id = stack.outputs.DistributionId;
   if (!id) throw new ArchctlError(`stack ${stackName} has no DistributionId output: it is not an archctl offload stack`, 'pass the stack archctl offload created');
   return id;
+}
+
+/**
+ * A stack deployed with --lock-origin has the load balancer answering 403 to
+ * anything without its secret header: deploying it again without the lock
+ * would drop the header and lock CloudFront out too.
+ */
+export async function checkLockKept(s: AwsSession, stackName: string, lockOrigin: boolean): Promise<void> {
+  const deployed = await describeStack(s, stackName);
+  if (deployed?.outputs.OriginSecretArn && !lockOrigin) {
+    throw usageError(
+      `${stackName} was deployed with --lock-origin: without it CloudFront would stop sending the secret header, and the locked load balancer would answer 403 to every request`,
+      'keep --lock-origin on every run for this stack',
+    );
+  }
 }

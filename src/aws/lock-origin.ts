@@ -178,16 +178,8 @@ export async function readOriginSecret(s: AwsSession, secretArn: string): Promis
   if (!out) {
     throw new ArchctlError(`the origin secret ${secretArn} does not exist in ${s.region}`, 'redeploy the CloudFront stack with archctl offload --lock-origin: it creates the secret');
   }
-  let value = out.SecretString ?? '';
-  if (value.startsWith('{')) {
-    try {
-      const parsed = JSON.parse(value) as Record<string, unknown>;
-      const strings = Object.values(parsed).filter((v): v is string => typeof v === 'string');
-      if (strings.length === 1) value = strings[0]!;
-    } catch {
-      // Not JSON after all: checked as a plain string below.
-    }
-  }
+  // The raw SecretString, exactly what CloudFront's {{resolve:secretsmanager:...:SecretString}} sends.
+  const value = out.SecretString ?? '';
   if (!HEADER_SAFE.test(value)) {
     throw new ArchctlError(
       `the origin secret ${secretArn} is not usable as a header value (16-128 letters, digits and _-.~+=/; no * or ?, which a load balancer rule treats as wildcards)`,

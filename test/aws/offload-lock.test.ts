@@ -388,9 +388,9 @@ describe('readOriginSecret', () => {
     expect(await readOriginSecret(testSession(), ARN)).toBe(SECRET);
   });
 
-  it('a JSON secret with one value', async () => {
+  it('a JSON secret is refused, not unwrapped: CloudFront sends the whole SecretString, so the rule must match it', async () => {
     secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ value: SECRET }) });
-    expect(await readOriginSecret(testSession(), ARN)).toBe(SECRET);
+    await expect(readOriginSecret(testSession(), ARN)).rejects.toMatchObject({ message: expect.stringContaining('is not usable as a header value') });
   });
 
   it('a missing secret: one line with the fix', async () => {

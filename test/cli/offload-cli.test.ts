@@ -193,3 +193,33 @@ describe('archctl offload status and invalidate', () => {
     expect(cloudFront.commandCalls(CreateInvalidationCommand)).toHaveLength(0);
   });
 });
+
+describe('archctl offload: what the review found', () => {
+  it('GIVEN --domain equal to the origin THEN exit 2: CloudFront would fetch from itself once DNS moves', async () => {
+    const r = await runInProcess(['offload', '--origin', 'updates.example.com', '--domain', 'updates.example.com', '--certificate-arn', CERT, '--dry-run'], { env: {} });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error: --domain updates.example.com is also the origin.*\(fix: give the origin its own name \(such as origin.example.com\)/);
+  });
+
+  it('GIVEN a region whose buckets CloudFront cannot log to THEN exit 2 before anything is made', async () => {
+    const r = await runInProcess(['offload', '--origin', 'updates.example.com', '--dry-run', '--region', 'af-south-1'], { env: {} });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error: CloudFront cannot deliver access logs to a bucket in af-south-1/);
+  });
+
+  it('GIVEN --origin-shield in a region Origin Shield does not run in THEN exit 2 naming the nearest one', async () => {
+    const r = await runInProcess(['offload', '--origin', 'updates.example.com', '--dry-run', '--origin-shield', 'eu-west-3'], { env: {} });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--origin-shield eu-west-3 is not a region Origin Shield runs in \(fix: use eu-west-2/);
+  });
+
+  it('GIVEN a stack deployed with --lock-origin WHEN offloading again without it THEN exit 2 and no change set: the locked load balancer would answer 403', async () => {
+    fake.bootstrap();
+    givenAlb();
+    fake.addStack({ name: 'offload-updates-alb', status: 'CREATE_COMPLETE', outputs: { DistributionId: 'E1', OriginSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:x' } });
+    const r = await runInProcess(['offload', '--origin', 'updates-alb', '--domain', 'dl.example.com', '--certificate-arn', CERT, '--yes'], { env });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/was deployed with --lock-origin/);
+    expect(fake.callNames()).not.toContain('CloudFormation:CreateChangeSet');
+  });
+});

@@ -34,6 +34,8 @@ async function devOffload(ctx: CommandContext, o: DevOptions, parameters: Record
     const downloads = o.burst === true ? 10_000 : positive(String(o.burst), '--burst', 1_000_000);
     const concurrency = o.concurrency !== undefined ? positive(o.concurrency, '--concurrency', 2_000) : 200;
     const fileBytes = o.fileSize !== undefined ? parseSize(o.fileSize) : 1 << 20;
+    // Five files are written to the temp folder, and each download is read whole: keep it to what a laptop holds.
+    if (fileBytes > 256 << 20) throw usageError(`--file-size ${o.fileSize} is over 256 MiB`, 'the burst proves a ratio, which does not depend on the size: pass 1MiB, for example');
     err(`running the release-day burst: ${downloads} downloads through the local edge, then straight from the origin...`);
     const report = await burstLocalOffload({ parameters, downloads, files: 5, fileBytes, concurrency });
     if (ctx.global.json) ctx.io.stdout.write(JSON.stringify(report, null, 2) + '\n');

@@ -12,7 +12,7 @@ export default async function offloadStatusCommand(ctx: CommandContext, _args: u
   const stackName = typeof opts.stackName === 'string' ? opts.stackName : undefined;
   if (!stackName) throw usageError('missing --stack-name', 'pass the CloudFront stack archctl offload made (it printed its name; by default offload-<origin name>)');
   const hours = Number(opts.hours ?? 24);
-  if (!Number.isInteger(hours) || hours < 1 || hours > 24 * 63) throw usageError(`--hours ${String(opts.hours)} is not a whole number of hours from 1 to 1512`, 'pass --hours 24, for example');
+  if (!Number.isInteger(hours) || hours < 1 || hours > 360) throw usageError(`--hours ${String(opts.hours)} is not a whole number of hours from 1 to 360`, 'pass --hours 24, for example');
   const profile = typeof opts.profile === 'string' ? opts.profile : undefined;
   const region = await resolveRegion({ flag: typeof opts.region === 'string' ? opts.region : undefined, env: ctx.io.env, profile });
   const session = sessionFor(ctx, { region, profile });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deploy } from '../../actions/deploy.js';
-import { needsAws, planOffload, type OffloadFlags } from '../../actions/offload.js';
+import { checkLockKept, needsAws, planOffload, type OffloadFlags } from '../../actions/offload.js';
 import { resolveRegion } from '../../aws/session.js';
 import { applyLockPlan, planOriginLock, readOriginSecret } from '../../aws/lock-origin.js';
 import { ArchctlError, usageError } from '../../core/errors.js';
@@ -85,6 +85,7 @@ export default async function offloadCommand(ctx: CommandContext, _args: unknown
       return 0;
     }
 
+    await checkLockKept(session!, plan.stackName, Boolean(flags.lockOrigin));
     const progress = new StackProgress(ctx, c);
     const work = mkdtempSync(join(tmpdir(), 'archctl-offload-'));
     await progress.start(`deploying ${plan.stackName} in ${region}`);
@@ -120,7 +121,7 @@ export default async function offloadCommand(ctx: CommandContext, _args: unknown
       err(
         plan.options.aliases
           ? `next: point ${plan.options.aliases.names.join(', ')} at ${domain}: a CNAME record, or in Route 53 an alias A/AAAA record to the distribution (hosted zone Z2FDTNDATAQYW2)`
-          : `next: point your download host name at ${domain} (a CNAME record, or a Route 53 alias), or give clients https://${domain}/ directly`,
+          : `next: give clients https://${domain}/, or point a new download name at it (a CNAME, or a Route 53 alias); not ${plan.origin.domainName}, which CloudFront uses to reach the app`,
       );
     }
     if (flags.lockOrigin && outputs.OriginSecretArn) {

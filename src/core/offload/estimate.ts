@@ -253,6 +253,7 @@ function assumptions(input: EstimateInput, traffic: Traffic): string[] {
       ? 'Origin Shield requests are counted as the origin fetches; requests the shield answers itself are billed too, so that line is a lower bound.'
       : 'Origin Shield is off (--origin-shield adds its request charge).',
     'Not included: EFS reads (Elastic throughput bills each GB read, which CloudFront also cuts by the hit ratio), logs, WAF, invalidations past the free 1,000 paths, taxes; on-demand list prices, no Savings Plans or CloudFront commitments.',
+    "CloudFront's pay-as-you-go prices: its flat-rate plans (from November 2025, with monthly data allowances and WAF included) can cost far less at these volumes; compare them on the CloudFront pricing page.",
   ];
   if (unverified > 0) out.push(`${unverified} of ${PRICE_SOURCES.length} price figures could not be read on AWS's own pages and are marked unverified in the sources.`);
   return out;

@@ -5,7 +5,7 @@
  */
 import { parseDuration } from '../duration.js';
 import { isArchctlError, usageError } from '../errors.js';
-import { checkRegion } from '../regions.js';
+import { AWS_REGIONS, checkRegion } from '../regions.js';
 
 export type OriginProtocol = 'https' | 'http';
 
@@ -169,8 +169,13 @@ function checkOriginShield(raw: string | boolean | undefined, originRegion: stri
     const where = originRegion === undefined ? '' : ` for an origin in ${originRegion}`;
     throw usageError(`--origin-shield has no known Origin Shield region${where}`, 'name the Origin Shield region closest to the origin, such as --origin-shield us-east-1');
   }
+  const named = raw.trim();
+  if (AWS_REGIONS.includes(named) && !ORIGIN_SHIELD_REGIONS.includes(named)) {
+    const near = originShieldRegionFor(named);
+    throw usageError(`--origin-shield ${named} is not a region Origin Shield runs in`, `use ${near ?? 'one of ' + ORIGIN_SHIELD_REGIONS.join(', ')}${near ? `, the Origin Shield region nearest ${named}` : ''}`);
+  }
   try {
-    return checkRegion(raw.trim(), '--origin-shield');
+    return checkRegion(named, '--origin-shield');
   } catch (err) {
     // checkRegion's unknown region is exit 1 (a region from config or env); a flag value is a usage error.
     if (isArchctlError(err)) throw usageError(err.message, err.fix);
