@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isArchctlError, type ArchctlError } from '../../src/core/errors.js';
 import { kebabName, logGroupOf, matchFunction, shortName, type StackFunction } from '../../src/core/function-names.js';
+import { failure } from '../support/errors.js';
 
 const todo: StackFunction[] = [
   { logicalId: 'ListTodosFunction', physicalId: 'todo-dev-ListTodosFunction-AbC123' },
@@ -9,15 +9,6 @@ const todo: StackFunction[] = [
   { logicalId: 'StageCacheControlFunction', physicalId: 'todo-dev-StageCacheControlFunction-JkL012' },
 ];
 
-function failure(fn: () => unknown): ArchctlError {
-  try {
-    fn();
-  } catch (err) {
-    if (isArchctlError(err)) return err;
-    throw err;
-  }
-  throw new Error('did not throw');
-}
 
 describe('matchFunction', () => {
   it.each(['ListTodos', 'ListTodosFunction', 'list-todos', 'LISTTODOS', 'listtodosfunction', 'list_todos', 'todo-dev-ListTodosFunction-AbC123'])(

@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { isArchctlError, type ArchctlError } from '../../src/core/errors.js';
 import {
   checkEstimateFlags, DEFAULT_HIT_RATIO, estimateOffload, formatEstimate, formatNumber, formatUsd, originFleet, parseCount,
   parseHitRatio, parsePriceClass, roundUsd, tieredCost, type CostLine, type EstimateFlags, type EstimateResult, type ScenarioCost,
 } from '../../src/core/offload/estimate.js';
 import { CLOUDFRONT_DATA_OUT_NA_EU, ORIGIN_DATA_OUT_US_EAST_1, PRICE_SOURCES, PRICES_AS_OF } from '../../src/core/offload/prices.js';
+import { failure } from '../support/errors.js';
 
 const GIB = 2 ** 30;
 
-function failure(fn: () => unknown): ArchctlError {
-  try {
-    fn();
-  } catch (err) {
-    if (isArchctlError(err)) return err;
-    throw err;
-  }
-  throw new Error('did not throw');
-}
 
 const estimate = (flags: EstimateFlags): EstimateResult => estimateOffload(checkEstimateFlags(flags));
 const line = (s: ScenarioCost, item: string): CostLine => {

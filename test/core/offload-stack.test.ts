@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isArchctlError, type ArchctlError } from '../../src/core/errors.js';
 import { checkOffloadFlags, DEFAULT_PATHS, dnsOrigin, ORIGIN_HEADER, type OffloadOptions } from '../../src/core/offload/options.js';
 import { ALL_VIEWER_ORIGIN_REQUEST_POLICY_ID, CACHING_DISABLED_POLICY_ID, ORIGIN_ID, renderOffloadStack } from '../../src/core/offload/stack.js';
 import type { CfnTemplate, JsonObject } from '../../src/core/types.js';
+import { failure } from '../support/errors.js';
 
 const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
 const origin = dnsOrigin('app.example.com');
@@ -12,15 +12,6 @@ const options = (flags: Flags = {}, region?: string): OffloadOptions => ({ origi
 const config = (t: CfnTemplate) => t.Resources.Distribution!.Properties!.DistributionConfig as JsonObject & { CacheBehaviors: JsonObject[]; Origins: JsonObject[] };
 const nagIds = (t: CfnTemplate, id: string) => ((t.Resources[id]!.Metadata!.cdk_nag as { rules_to_suppress: { id: string }[] }).rules_to_suppress).map((s) => s.id);
 
-function failure(fn: () => unknown): ArchctlError {
-  try {
-    fn();
-  } catch (err) {
-    if (isArchctlError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected an ArchctlError');
-}
 
 describe('renderOffloadStack', () => {
   it('passes everything else through uncached: CachingDisabled + AllViewer, all seven methods, no compression', () => {
