@@ -15,6 +15,7 @@ export function formatOffloadPlan(p: { origin: ResolvedOrigin; options: OffloadO
     '  behaviours, first match wins:',
     ...o.paths.map((path) => `    ${path.padEnd(width)}  cached at the edge for ${formatDuration(o.ttlSeconds)}, compressed, no cookies/headers/query in the key`),
     `    ${'everything else'.padEnd(width)}  passed through uncached, with every header, cookie and query string`,
+    `  note: a file on a cached path that the app serves without Cache-Control (a manifest such as latest.json) is kept for ${formatDuration(o.ttlSeconds)}; give such files a short max-age, or publish them outside these paths`,
     `  access logs: a new log bucket (cloudfront/ prefix)`,
     ...(o.lockOrigin ? ['  lock-origin: after the deploy, a plan to admit only CloudFront (prefix list + secret header) is shown for confirmation'] : []),
     ...origin.warnings.map((w) => `  warning: ${w}`),
