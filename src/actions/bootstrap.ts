@@ -17,7 +17,7 @@ import {
   waitForStack,
   type StackInfo,
 } from '../aws/stacks.js';
-import { ArchctlError } from '../core/errors.js';
+import { ArchctlError, oneLine } from '../core/errors.js';
 import { PROJECT_FILE } from '../core/project.js';
 import { rootCauses, type StackEvent } from '../core/stack-events.js';
 import { isStable, isSuccess, planForStatus } from '../core/stack-state.js';
@@ -126,8 +126,6 @@ export async function bootstrapRegion(f: { region?: string | undefined; profile?
   return resolveRegion({ flag: f.region, project, env, profile: f.profile });
 }
 
-/** One line: CloudFormation reasons may span several. */
-const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
 /** Why the stack's state stops bootstrap, with what to do; undefined when bootstrap can go on. */
 function blocked(session: AwsSession, stack: StackInfo): ArchctlError | undefined {

@@ -17,7 +17,7 @@ import {
 } from '../aws/stacks.js';
 import { permissionWidening, statefulRemovals, statefulReplacements, type ResourceChange, type Widening } from '../core/change-set.js';
 import { changedCodeKeys, DEPLOY_HASH_OUTPUT } from '../core/deploy-hash.js';
-import { ArchctlError, usageError } from '../core/errors.js';
+import { ArchctlError, usageError, oneLine } from '../core/errors.js';
 import type { CfnTemplate } from '../core/types.js';
 import { functionOwner, updateFunctionCode } from '../aws/lambda.js';
 import { rootCauses, type StackEvent } from '../core/stack-events.js';
@@ -83,8 +83,6 @@ export interface DeployResult {
  */
 const eventsAfter = (stack: StackInfo | undefined): number => (stack?.lastUpdated ?? 0) - 1000;
 
-/** AWS reasons can span lines; an archctl error is one. */
-const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ').trim();
 
 const visibleOutputs = (outputs: Record<string, string>) => Object.fromEntries(Object.entries(outputs).filter(([k]) => k !== DEPLOY_HASH_OUTPUT));
 
@@ -107,7 +105,7 @@ function fixFor(status: string, stackName: string): string {
 function failure(stack: StackInfo, events: StackEvent[], what: string): ArchctlError {
   const causes = rootCauses(events, stack.name)
     .slice(0, 3)
-    .map((e) => `${e.logicalId} (${e.resourceType}): ${oneLine(e.reason ?? '')}`);
+    .map((e) => `${e.logicalId} (${e.resourceType}): ${oneLine(e.reason)}`);
   return new ArchctlError(`${what} failed; stack ${stack.name} is ${stack.status}${causes.length ? `: ${causes.join('; ')}` : ''}`, fixFor(stack.status, stack.name));
 }
 

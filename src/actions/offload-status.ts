@@ -1,7 +1,8 @@
 import { distributionStatus, invalidate, trafficStats, type DistributionStatus, type InvalidationResult, type TrafficStats } from '../aws/cloudfront.js';
 import type { AwsSession } from '../aws/session.js';
 import { ArchctlError } from '../core/errors.js';
-import { requireStack, type StackRef } from './outputs.js';
+import { describeStack } from '../aws/stacks.js';
+import type { StackRef } from './outputs.js';
 
 /** The distribution by id, or the offload stack whose DistributionId output names it. */
 export type DistributionRef = { distributionId: string } | { stack: StackRef };
@@ -22,7 +23,8 @@ export interface OffloadStatusRequest {
 /** The distribution's id, read from the offload stack's outputs when not given. */
 export async function offloadDistributionId(s: AwsSession, ref: DistributionRef): Promise<string> {
   if ('distributionId' in ref) return ref.distributionId;
-  const stack = await requireStack(s, ref.stack);
+  const stack = await describeStack(s, ref.stack.stackName);
+  if (!stack) throw new ArchctlError(`no stack ${ref.stack.stackName} in ${s.region}`, 'pass the stack archctl offload created (--stack-name) and its region (--region)');
   const id = stack.outputs.DistributionId;
   if (!id) {
     throw new ArchctlError(`stack ${ref.stack.stackName} has no DistributionId output: it is not an offload stack`, 'pass the offload stack\'s name (archctl offload deploys it), or the distribution id');

@@ -103,15 +103,6 @@ export async function planOffload(session: AwsSession | undefined, f: OffloadFla
   return { origin, options: { ...options, origin }, template, stackName: f.stackName ?? defaultOffloadStackName(f.origin), findings, summary: summarize(findings) };
 }
 
-/** The distribution of an offload stack, from its DistributionId output. */
-export async function offloadDistribution(s: AwsSession, stackName: string): Promise<string> {
-  const stack = await describeStack(s, stackName);
-  if (!stack) throw new ArchctlError(`no stack ${stackName} in ${s.region}`, 'pass the stack archctl offload created (--stack-name) and its region (--region)');
-  const id = stack.outputs.DistributionId;
-  if (!id) throw new ArchctlError(`stack ${stackName} has no DistributionId output: it is not an archctl offload stack`, 'pass the stack archctl offload created');
-  return id;
-}
-
 /**
  * A stack deployed with --lock-origin has the load balancer answering 403 to
  * anything without its secret header: deploying it again without the lock

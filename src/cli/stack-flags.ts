@@ -3,9 +3,11 @@ import { openSession, type StackFlags, type StackTarget } from '../actions/stack
 import type { AwsSession } from '../aws/session.js';
 import type { CommandContext } from './context.js';
 
+/** A flag's value when it was given as text (commander gives true for a bare optional value). */
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
 /** The shared AWS flags of a command's options, with --dir made absolute. */
 export function stackFlags(ctx: CommandContext, pattern: unknown, opts: Record<string, unknown>): StackFlags {
-  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const list = (v: unknown) => (Array.isArray(v) ? (v as string[]) : []);
   return {
     pattern: str(pattern),

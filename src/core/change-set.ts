@@ -9,6 +9,7 @@ import { isAllow, statementsOf } from './rule-helpers/iam-statements.js';
 import { escapeRegExp, textOf } from './rule-helpers/text.js';
 import { asList, branches, isIntrinsic, isObject, objectsOf, prop, props } from './rule-helpers/values.js';
 import type { CfnResource, CfnTemplate, Json, JsonObject } from './types.js';
+import { stableJson } from './stable-json.js';
 
 export type ChangeAction = 'Add' | 'Modify' | 'Remove' | 'Import' | 'Dynamic';
 export interface ChangeDetail { attribute?: string; name?: string; requiresRecreation?: 'Never' | 'Conditionally' | 'Always'; changeSource?: string }
@@ -59,12 +60,7 @@ export function statefulRemovals(changes: readonly ResourceChange[]): ResourceCh
 
 // ---- Reading template values -------------------------------------------------------------------
 
-/** JSON with sorted keys, so two values that mean the same compare equal whatever their key order. */
-export function stableJson(value: Json | undefined): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (isObject(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`).join(',')}}`;
-  return JSON.stringify(value ?? null);
-}
+export { stableJson };
 
 /** A value as a person reads it in YAML: `!Ref X`, `!GetAtt X.Arn`, `!Sub ...`. */
 export function readable(value: Json | undefined): string {

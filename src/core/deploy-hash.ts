@@ -1,21 +1,8 @@
 import { DEPLOY_HASH_OUTPUT } from './deploy-hash-output.js';
+import { stableJson } from './stable-json.js';
 import type { CfnTemplate, JsonObject } from './types.js';
 
-export { DEPLOY_HASH_OUTPUT };
-
-/** JSON with object keys sorted, so equal values always give equal text. */
-export function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    return `{${Object.keys(obj)
-      .filter((k) => obj[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableJson(obj[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+export { DEPLOY_HASH_OUTPUT, stableJson };
 
 export interface DeployInputs {
   /** The rendered template, before archctl stamps its hash output on it. */

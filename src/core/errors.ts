@@ -24,3 +24,6 @@ export const isArchctlError = (err: unknown): err is ArchctlError =>
   typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[BRAND] === true;
 
 export const usageError = (message: string, fix: string): ArchctlError => new ArchctlError(message, fix, 2);
+
+/** AWS reasons can span lines; an archctl error is one line. */
+export const oneLine = (text: string | undefined): string => (text ?? '').replace(/\s+/g, ' ').trim();

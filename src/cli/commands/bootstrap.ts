@@ -1,10 +1,8 @@
 import { resolve } from 'node:path';
 import { BOOTSTRAP_STACK, BOOTSTRAP_VERSION, bootstrap, bootstrapRegion, type BootstrapEvent } from '../../actions/bootstrap.js';
 import type { CommandContext } from '../context.js';
-import { sessionFor } from '../stack-flags.js';
+import { sessionFor, str } from '../stack-flags.js';
 import { colors, StackProgress } from '../stack-reporter.js';
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 export default async function bootstrapCommand(ctx: CommandContext, _args: unknown[], opts: Record<string, unknown>): Promise<number> {
   const profile = str(opts.profile);

@@ -2,7 +2,7 @@ import { forgetDeployState } from '../../actions/deploy-state.js';
 import { prepareDestroy, runDestroy, type DestroyResult } from '../../actions/destroy.js';
 import { resolveStackTarget, type StackTarget } from '../../actions/stack-target.js';
 import { formatDestroyPlan, formatLeftBehind, type DestroyPlan } from '../../core/destroy-plan.js';
-import { ArchctlError, usageError } from '../../core/errors.js';
+import { ArchctlError, usageError, oneLine } from '../../core/errors.js';
 import { typedConfirmOrStop } from '../confirm.js';
 import type { CommandContext } from '../context.js';
 import { idList, sessionFor, stackFlags } from '../stack-flags.js';
@@ -13,7 +13,6 @@ function rerun(t: StackTarget, extra: string): string {
   return `archctl destroy --stack-name ${t.stackName} --region ${t.region}${t.profile ? ` --profile ${t.profile}` : ''}${extra}`;
 }
 
-const oneLine = (s: string | undefined): string => (s ?? '').replace(/\s+/g, ' ').trim();
 
 function failure(t: StackTarget, r: DestroyResult): ArchctlError {
   const causes = r.causes.map((e) => `${e.logicalId}: ${oneLine(e.reason)}`).join('; ') || 'CloudFormation gave no reason';

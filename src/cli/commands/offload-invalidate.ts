@@ -1,25 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { offloadDistribution } from '../../actions/offload.js';
 import { invalidateOffload } from '../../actions/offload-status.js';
-import { resolveRegion } from '../../aws/session.js';
-import { usageError } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
-import { sessionFor } from '../stack-flags.js';
+import { offloadStack } from '../offload-stack.js';
 import { colors, StackProgress } from '../stack-reporter.js';
 
 export default async function offloadInvalidateCommand(ctx: CommandContext, [paths]: unknown[], opts: Record<string, unknown>): Promise<number> {
-  const stackName = typeof opts.stackName === 'string' ? opts.stackName : undefined;
-  if (!stackName) throw usageError('missing --stack-name', 'pass the CloudFront stack archctl offload made (it printed its name; by default offload-<origin name>)');
-  const profile = typeof opts.profile === 'string' ? opts.profile : undefined;
-  const region = await resolveRegion({ flag: typeof opts.region === 'string' ? opts.region : undefined, env: ctx.io.env, profile });
-  const session = sessionFor(ctx, { region, profile });
+  const { stack, session } = await offloadStack(ctx, opts);
   const c = await colors(ctx);
   const progress = new StackProgress(ctx, c);
   try {
-    const distributionId = await offloadDistribution(session, stackName);
-    await progress.start(`invalidating ${(paths as string[]).length} path(s) on ${distributionId}`);
+    await progress.start(`invalidating ${(paths as string[]).length} path(s) on ${stack.stackName}'s distribution`);
     const result = await invalidateOffload(session, {
-      ref: { distributionId },
+      ref: { stack },
       paths: paths as string[],
       callerReference: `archctl-${randomUUID()}`,
       wait: opts.wait !== false,

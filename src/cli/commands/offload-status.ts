@@ -1,26 +1,19 @@
-import { offloadDistribution } from '../../actions/offload.js';
 import { readOffloadStatus } from '../../actions/offload-status.js';
-import { resolveRegion } from '../../aws/session.js';
 import { usageError } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
-import { sessionFor } from '../stack-flags.js';
+import { offloadStack } from '../offload-stack.js';
 
 const pct = (n: number | null) => (n === null ? 'not available' : `${n.toFixed(1)}%`);
 const count = (n: number) => n.toLocaleString('en-US');
 
 export default async function offloadStatusCommand(ctx: CommandContext, _args: unknown[], opts: Record<string, unknown>): Promise<number> {
-  const stackName = typeof opts.stackName === 'string' ? opts.stackName : undefined;
-  if (!stackName) throw usageError('missing --stack-name', 'pass the CloudFront stack archctl offload made (it printed its name; by default offload-<origin name>)');
   const hours = Number(opts.hours ?? 24);
   if (!Number.isInteger(hours) || hours < 1 || hours > 360) throw usageError(`--hours ${String(opts.hours)} is not a whole number of hours from 1 to 360`, 'pass --hours 24, for example');
-  const profile = typeof opts.profile === 'string' ? opts.profile : undefined;
-  const region = await resolveRegion({ flag: typeof opts.region === 'string' ? opts.region : undefined, env: ctx.io.env, profile });
-  const session = sessionFor(ctx, { region, profile });
+  const { stack, session } = await offloadStack(ctx, opts);
   try {
-    const distributionId = await offloadDistribution(session, stackName);
-    const report = await readOffloadStatus(session, { ref: { distributionId }, now: new Date(), hours });
+    const report = await readOffloadStatus(session, { ref: { stack }, now: new Date(), hours });
     if (ctx.global.json) {
-      ctx.io.stdout.write(JSON.stringify({ stackName, region, ...report }, null, 2) + '\n');
+      ctx.io.stdout.write(JSON.stringify({ stackName: stack.stackName, region: stack.region, ...report }, null, 2) + '\n');
       return 0;
     }
     const d = report.distribution;

@@ -15,10 +15,8 @@ import { checkRegion } from '../../core/regions.js';
 import { confirmOrStop } from '../confirm.js';
 import type { CommandContext } from '../context.js';
 import { deployReporter, outputLines } from '../deploy-report.js';
-import { sessionFor } from '../stack-flags.js';
+import { sessionFor, str } from '../stack-flags.js';
 import { colors, StackProgress } from '../stack-reporter.js';
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** --estimate: the monthly bill with and without CloudFront, from the shipped price table. No AWS call. */
 function estimate(ctx: CommandContext, opts: Record<string, unknown>): number {
